@@ -1,0 +1,173 @@
+"""One FilterSet per model, shared by the HTML pages and the API.
+
+Querysets handed to these are already annotated for the requested ``as_of``
+date (``Initiative.objects.with_current_status(as_of=...)``), so status,
+staleness and ordering filters see the state on that date.
+"""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .models import (
+    Initiative,
+    InitiativeCountry,
+    InitiativeOrganisation,
+    Milestone,
+    Organisation,
+    Source,
+    StatusUpdate,
+    Theme,
+)
+from .vocabularies import InitiativeKind, OrganisationKind, SourceKind, Status
+
+MAX_QUERY_LENGTH = 200
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Free-text ``q``, capped in length so a junk query string stays cheap."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
+        super().__init__(*args, **kwargs)
+
+
+def initiative_exists(model, field, initiative_ref="pk", **lookups):
+    return Exists(model.objects.filter(**{field: OuterRef(initiative_ref)}, **lookups))
+
+
+class InitiativeRelatedFilters(django_filters.FilterSet):
+    """Theme, organisation and country facets, matched through EXISTS so an
+    initiative is never listed twice and ordering stays cheap."""
+
+    initiative_ref = "pk"
+
+    theme = django_filters.ModelMultipleChoiceFilter(
+        label=_("Theme"), queryset=Theme.objects.all(), to_field_name="slug", method="filter_theme"
+    )
+    organisation = django_filters.ModelMultipleChoiceFilter(
+        label=_("Organisation"), queryset=Organisation.objects.all(), to_field_name="slug", method="filter_organisation"
+    )
+    country = django_filters.MultipleChoiceFilter(label=_("Country"), choices=countries, method="filter_country")
+
+    def filter_theme(self, queryset, name, value):
+        if not value:
+            return queryset
+        through = Initiative.themes.through
+        return queryset.filter(initiative_exists(through, "initiative", self.initiative_ref, theme__in=value))
+
+    def filter_organisation(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            initiative_exists(InitiativeOrganisation, "initiative", self.initiative_ref, organisation__in=value)
+        )
+
+    def filter_country(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            initiative_exists(InitiativeCountry, "initiative", self.initiative_ref, country__in=value)
+        )
+
+
+class InitiativeFilter(InitiativeRelatedFilters):
+    q = SearchFilter(method="filter_search")
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=InitiativeKind.choices)
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices, field_name="current_status")
+    not_assessed = django_filters.BooleanFilter(
+        label=_("Not yet assessed"), field_name="current_status", lookup_expr="isnull"
+    )
+    stale = django_filters.BooleanFilter(label=_("Stale"), field_name="is_stale")
+    overdue = django_filters.BooleanFilter(label=_("Has an overdue milestone"), field_name="has_overdue_milestones")
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("title", "title"),
+            ("last_reported_on", "last_update"),
+            ("current_status", "status"),
+            ("current_progress", "progress"),
+        ),
+        field_labels={
+            "title": _("Title"),
+            "last_reported_on": _("Last update"),
+            "current_status": _("Status"),
+            "current_progress": _("Progress"),
+        },
+    )
+
+    class Meta:
+        model = Initiative
+        fields = ["q", "kind", "status", "theme", "organisation", "country", "stale", "not_assessed", "overdue"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class StatusUpdateFilter(InitiativeRelatedFilters):
+    initiative_ref = "initiative_id"
+
+    q = SearchFilter(method="filter_search")
+    initiative = django_filters.CharFilter(label=_("Initiative (slug)"), field_name="initiative__slug")
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Initiative kind"), choices=InitiativeKind.choices, field_name="initiative__kind"
+    )
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    reported_on = django_filters.DateFromToRangeFilter(label=_("Reported between"))
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("reported_on", "reported_on"), ("created", "created"), ("progress", "progress")),
+    )
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["q", "initiative", "kind", "status", "theme", "organisation", "country", "reported_on"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(headline__icontains=value) | Q(body__icontains=value))
+
+
+class MilestoneFilter(django_filters.FilterSet):
+    q = SearchFilter(field_name="title", lookup_expr="icontains")
+    initiative = django_filters.CharFilter(label=_("Initiative (slug)"), field_name="initiative__slug")
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), field_name="is_overdue")
+    achieved = django_filters.BooleanFilter(label=_("Achieved"), field_name="is_achieved")
+    due_on = django_filters.DateFromToRangeFilter(label=_("Due between"))
+    ordering = django_filters.OrderingFilter(label=_("Sort by"), fields=(("due_on", "due_on"), ("title", "title")))
+
+    class Meta:
+        model = Milestone
+        fields = ["q", "initiative", "overdue", "achieved", "due_on"]
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = SearchFilter(field_name="name", lookup_expr="icontains")
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
+    country = django_filters.MultipleChoiceFilter(label=_("Country"), choices=countries)
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "country"]
+
+
+class ThemeFilter(django_filters.FilterSet):
+    q = SearchFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Theme
+        fields = ["q"]
+
+
+class SourceFilter(django_filters.FilterSet):
+    q = SearchFilter(method="filter_search")
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=SourceKind.choices)
+    published_on = django_filters.DateFromToRangeFilter(label=_("Published between"))
+
+    class Meta:
+        model = Source
+        fields = ["q", "kind", "published_on"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value))

@@ -1,0 +1,451 @@
+"""The tracker's domain: initiatives, their dated status updates and milestones,
+the organisations and themes around them, and the sources that evidence it all."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from .querysets import InitiativeQuerySet, MilestoneQuerySet, StatusUpdateQuerySet
+from .vocabularies import (
+    STATUS_MEANINGS,
+    DatePrecision,
+    InitiativeKind,
+    LinkKind,
+    OrganisationKind,
+    RelationType,
+    Role,
+    SourceKind,
+    Status,
+)
+
+
+def precision_errors(value, precision, *, deadline=False):
+    """Why a date does not sit where its precision says it should, or None.
+
+    Coarse dates are stored on the first day of their period, deadlines on the
+    last, so that comparisons (overdue, as_of) stay honest.
+    """
+    if value is None or precision == DatePrecision.DAY:
+        return None
+    if precision == DatePrecision.MONTH:
+        if deadline:
+            next_month = (value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+            expected = next_month - datetime.timedelta(days=1)
+        else:
+            expected = value.replace(day=1)
+    else:
+        expected = value.replace(month=12, day=31) if deadline else value.replace(month=1, day=1)
+    if value != expected:
+        return _("A date known only to the %(precision)s is stored as %(expected)s.") % {
+            "precision": DatePrecision(precision).label.lower(),
+            "expected": expected.isoformat(),
+        }
+    return None
+
+
+def precision_field(verbose_name):
+    return models.CharField(
+        verbose_name,
+        max_length=5,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text=_("How much of the date the evidence supports."),
+    )
+
+
+class TimeStamped(models.Model):
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+# --- Reference data -------------------------------------------------------------
+
+
+class Theme(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("initiatives:theme-detail", kwargs={"slug": self.slug})
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind)
+    country = CountryField(_("country"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["country"], name="organisation_country_idx")]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("initiatives:organisation-detail", kwargs={"slug": self.slug})
+
+
+class Source(models.Model):
+    """A piece of evidence: a speech, article, official document, law or report."""
+
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_on_precision = precision_field(_("published-on precision"))
+    kind = models.CharField(_("kind"), max_length=20, choices=SourceKind)
+    reference = models.CharField(
+        _("reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the tracker keeps a copy, e.g. the seed document's file name."),
+    )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("What the document supports, and what it does not."))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        indexes = [models.Index(fields=["-published_on", "title"], name="source_published_idx")]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return f"{self.title} ({self.publisher})" if self.publisher else self.title
+
+    def clean(self):
+        error = precision_errors(self.published_on, self.published_on_precision)
+        if error:
+            raise ValidationError({"published_on": error})
+
+
+# --- Initiatives --------------------------------------------------------------------
+
+
+class Initiative(TimeStamped):
+    """Anything tracked: an international proposal or a national program."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=InitiativeKind)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.CharField(_("summary"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+
+    # Proposal facts
+    proposer = models.CharField(_("proposer"), max_length=200, blank=True, help_text=_("Who put it forward."))
+    venue = models.CharField(_("venue"), max_length=200, blank=True, help_text=_("Where it was put forward."))
+    proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
+    proposed_on_precision = precision_field(_("proposed-on precision"))
+
+    # Program facts
+    instrument = models.CharField(
+        _("legal or policy instrument"), max_length=200, blank=True, help_text=_("Law, decree, strategy, project...")
+    )
+    responsible_body = models.ForeignKey(
+        Organisation,
+        verbose_name=_("responsible body"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_for",
+    )
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_start_precision = precision_field(_("period-start precision"))
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    period_end_precision = precision_field(_("period-end precision"))
+
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="initiatives")
+    organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("organisations"),
+        through="InitiativeOrganisation",
+        blank=True,
+        related_name="initiatives",
+    )
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True, related_name="initiatives")
+    related = models.ManyToManyField(
+        "self",
+        verbose_name=_("related initiatives"),
+        through="InitiativeRelation",
+        symmetrical=False,
+        blank=True,
+        related_name="related_from",
+    )
+    history = HistoricalRecords(excluded_fields=["modified"])
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [
+            models.Index(fields=["title"], name="initiative_title_idx"),
+            models.Index(fields=["kind", "title"], name="initiative_kind_title_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="initiative_period_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=InitiativeKind.values),
+                name="initiative_kind_valid",
+            ),
+        ]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("initiatives:initiative-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = _("The period cannot end before it starts.")
+        for field, precision, deadline in [
+            ("proposed_on", self.proposed_on_precision, False),
+            ("period_start", self.period_start_precision, False),
+            ("period_end", self.period_end_precision, True),
+        ]:
+            error = precision_errors(getattr(self, field), precision, deadline=deadline)
+            if error:
+                errors.setdefault(field, error)
+        if errors:
+            raise ValidationError(errors)
+
+
+class InitiativeOrganisation(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="organisation_roles")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="initiative_roles")
+    role = models.CharField(_("role"), max_length=10, choices=Role)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["initiative", "role", "organisation"]
+        indexes = [models.Index(fields=["organisation", "initiative"], name="initiativeorg_org_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "organisation", "role"], name="initiativeorganisation_unique_role"
+            ),
+        ]
+        verbose_name = _("organisation role")
+        verbose_name_plural = _("organisation roles")
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()}) - {self.initiative}"
+
+
+class InitiativeCountry(models.Model):
+    """A country an initiative involves (for a proposal, its partner countries)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="countries")
+    country = CountryField(_("country"))
+
+    class Meta:
+        ordering = ["initiative", "country"]
+        indexes = [models.Index(fields=["country", "initiative"], name="initiativecountry_country_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "country"], name="initiativecountry_unique"),
+        ]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self):
+        return f"{self.country.name} - {self.initiative}"
+
+
+class InitiativeRelation(models.Model):
+    """A typed link from one initiative to another, shown on both ends."""
+
+    from_initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="relations_out")
+    to_initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="relations_in")
+    relation_type = models.CharField(_("relation"), max_length=12, choices=RelationType)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["from_initiative", "relation_type", "to_initiative"]
+        indexes = [models.Index(fields=["to_initiative", "relation_type"], name="relation_to_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_initiative", "to_initiative", "relation_type"], name="initiativerelation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_initiative=models.F("to_initiative")), name="initiativerelation_not_self"
+            ),
+        ]
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
+
+    def __str__(self):
+        return f"{self.from_initiative} {self.get_relation_type_display().lower()} {self.to_initiative}"
+
+    def clean(self):
+        if self.from_initiative_id and self.from_initiative_id == self.to_initiative_id:
+            raise ValidationError({"to_initiative": _("An initiative cannot be related to itself.")})
+
+
+class ExternalLink(models.Model):
+    """A typed external identifier: an official site, a legal act number, an OECD.AI entry."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(_("kind"), max_length=20, choices=LinkKind)
+    label = models.CharField(_("label or identifier"), max_length=200)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["initiative", "kind", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "kind", "label"], name="externallink_unique"),
+            models.CheckConstraint(condition=~Q(label="") | ~Q(url=""), name="externallink_label_or_url"),
+        ]
+        verbose_name = _("external link")
+        verbose_name_plural = _("external links")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.label}"
+
+
+# --- Status and milestones -----------------------------------------------------------
+
+
+class StatusUpdate(TimeStamped):
+    """One dated, sourced assessment of one initiative."""
+
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="updates"
+    )
+    reported_on = models.DateField(_("reported on"), help_text=_("The date the assessment is true as of."))
+    reported_on_precision = precision_field(_("reported-on precision"))
+    status = models.CharField(_("status"), max_length=12, choices=Status)
+    progress = models.PositiveSmallIntegerField(
+        _("progress"), null=True, blank=True, help_text=_("Per cent complete, 0 to 100, where evidence supports one.")
+    )
+    headline = models.CharField(_("headline"), max_length=300)
+    body = models.TextField(_("body"), blank=True)
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True, related_name="status_updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="status_updates",
+    )
+    published = models.BooleanField(_("published"), default=False, help_text=_("Drafts are seen only in the admin."))
+    history = HistoricalRecords(excluded_fields=["modified"])
+
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_on", "-created"]
+        indexes = [
+            models.Index(fields=["initiative", "-reported_on", "-created"], name="update_initiative_latest_idx"),
+            models.Index(fields=["-reported_on", "-created"], name="update_newest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100),
+                name="statusupdate_progress_0_100",
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="statusupdate_status_valid"),
+        ]
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+
+    def __str__(self):
+        return f"{self.initiative}: {self.get_status_display()} ({self.reported_on.isoformat()})"
+
+    def get_absolute_url(self):
+        return f"{self.initiative.get_absolute_url()}#update-{self.pk}"
+
+    @property
+    def status_meaning(self):
+        return STATUS_MEANINGS[Status(self.status)]
+
+    def clean(self):
+        errors = {}
+        if self.progress is not None and not 0 <= self.progress <= 100:
+            errors["progress"] = _("Progress is a percentage, 0 to 100.")
+        error = precision_errors(self.reported_on, self.reported_on_precision)
+        if error:
+            errors["reported_on"] = error
+        if errors:
+            raise ValidationError(errors)
+
+
+class Milestone(TimeStamped):
+    """A dated target of an initiative; overdue when due in the past and not achieved."""
+
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    due_on = models.DateField(_("due on"), help_text=_("A deadline known only to the year is stored as 31 December."))
+    due_on_precision = precision_field(_("due-on precision"))
+    achieved_on = models.DateField(_("achieved on"), null=True, blank=True)
+    achieved_on_precision = precision_field(_("achieved-on precision"))
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, null=True, blank=True, related_name="milestones"
+    )
+    history = HistoricalRecords(excluded_fields=["modified"])
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "title"]
+        indexes = [
+            models.Index(fields=["due_on", "title"], name="milestone_due_idx"),
+            models.Index(fields=["initiative", "due_on"], name="milestone_initiative_due_idx"),
+        ]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self):
+        return f"{self.initiative}: {self.title}"
+
+    def get_absolute_url(self):
+        return f"{self.initiative.get_absolute_url()}#milestone-{self.pk}"
+
+    def clean(self):
+        errors = {}
+        error = precision_errors(self.due_on, self.due_on_precision, deadline=True)
+        if error:
+            errors["due_on"] = error
+        error = precision_errors(self.achieved_on, self.achieved_on_precision)
+        if error:
+            errors["achieved_on"] = error
+        if errors:
+            raise ValidationError(errors)

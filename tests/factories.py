@@ -1,0 +1,112 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from initiatives.models import (
+    Initiative,
+    InitiativeCountry,
+    InitiativeOrganisation,
+    Milestone,
+    Organisation,
+    Source,
+    StatusUpdate,
+    Theme,
+)
+from initiatives.vocabularies import InitiativeKind, OrganisationKind, Role, SourceKind, Status
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    username = factory.Sequence(lambda n: f"analyst{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or "correct horse battery staple")
+        if create:
+            self.save(update_fields=["password"])
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+    class Meta:
+        model = Theme
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    kind = OrganisationKind.MINISTRY
+    country = "KZ"
+
+    class Meta:
+        model = Organisation
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    title = factory.Sequence(lambda n: f"Source document {n}")
+    publisher = "Example Publisher"
+    published_on = datetime.date(2025, 1, 15)
+    kind = SourceKind.NEWS
+
+    class Meta:
+        model = Source
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    kind = InitiativeKind.PROGRAM
+    title = factory.Sequence(lambda n: f"Initiative {n}")
+    slug = factory.Sequence(lambda n: f"initiative-{n}")
+    summary = "A tracked initiative."
+
+    class Meta:
+        model = Initiative
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def with_updates(self, create, extracted, **kwargs):
+        """``with_updates=N`` adds N published, sourced updates a month apart."""
+        if create and extracted:
+            source = SourceFactory()
+            for month in range(extracted):
+                update = StatusUpdateFactory(
+                    initiative=self, reported_on=datetime.date(2024, 1 + month % 12, 1) + datetime.timedelta(days=month)
+                )
+                update.sources.add(source)
+
+    @factory.post_generation
+    def with_relations(self, create, extracted, **kwargs):
+        """``with_relations=True`` adds a theme, a lead organisation, a country and a milestone."""
+        if create and extracted:
+            self.themes.add(ThemeFactory())
+            InitiativeOrganisation.objects.create(initiative=self, organisation=OrganisationFactory(), role=Role.LEAD)
+            InitiativeCountry.objects.create(initiative=self, country="KZ")
+            MilestoneFactory(initiative=self)
+
+
+class StatusUpdateFactory(factory.django.DjangoModelFactory):
+    initiative = factory.SubFactory(InitiativeFactory)
+    reported_on = datetime.date(2025, 3, 1)
+    status = Status.IN_PROGRESS
+    progress = 40
+    headline = factory.Sequence(lambda n: f"Update {n}")
+    body = "What happened, with evidence."
+    published = True
+
+    class Meta:
+        model = StatusUpdate
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    initiative = factory.SubFactory(InitiativeFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    due_on = datetime.date(2025, 12, 31)
+
+    class Meta:
+        model = Milestone
