@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401  (routes arrive with the public site)
+"""The public site's routes. Models' get_absolute_url and the API's html_url reverse these names."""
+
+from django.urls import path
+
+from . import exports, feeds, views
 
 app_name = "initiatives"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("initiatives/", views.InitiativeListView.as_view(), name="initiative-list"),
+    path("initiatives.csv", exports.InitiativeCsvView.as_view(), name="initiative-csv"),
+    path("initiatives/<slug:slug>/", views.InitiativeDetailView.as_view(), name="initiative-detail"),
+    path("updates/", views.UpdateListView.as_view(), name="update-list"),
+    path("updates.csv", exports.UpdateCsvView.as_view(), name="update-csv"),
+    path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
+    path("themes/<slug:slug>/", views.ThemeDetailView.as_view(), name="theme-detail"),
+    path("about/", views.AboutView.as_view(), name="about"),
+    path("feeds/updates/", feeds.UpdatesFeed(), name="feed-updates"),
+    path("feeds/initiatives/<slug:slug>/", feeds.InitiativeUpdatesFeed(), name="feed-initiative"),
+]
