@@ -197,7 +197,9 @@ class Initiative(TimeStamped):
         blank=True,
         related_name="related_from",
     )
-    history = HistoricalRecords(excluded_fields=["modified"])
+    # Themes and sources have no through model of their own, so their history is
+    # kept here; organisations and relations are histories of their through models.
+    history = HistoricalRecords(excluded_fields=["modified"], m2m_fields=[themes, sources])
 
     objects = InitiativeQuerySet.as_manager()
 
@@ -270,6 +272,7 @@ class InitiativeCountry(models.Model):
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="countries")
     country = CountryField(_("country"))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["initiative", "country"]
@@ -364,7 +367,8 @@ class StatusUpdate(TimeStamped):
         related_name="status_updates",
     )
     published = models.BooleanField(_("published"), default=False, help_text=_("Drafts are seen only in the admin."))
-    history = HistoricalRecords(excluded_fields=["modified"])
+    # The evidence cited is part of what an update says, so its changes are audited too.
+    history = HistoricalRecords(excluded_fields=["modified"], m2m_fields=[sources])
 
     objects = StatusUpdateQuerySet.as_manager()
 
