@@ -1,11 +1,492 @@
-"""Public pages (being built; see issue 5)."""
+"""The public site: thin class-based views over the shared QuerySets and FilterSets.
 
-from django.views.generic import TemplateView
+Every page reads ``as_of`` once (AsOfMixin) and asks the QuerySets for the state
+on that date. Each page costs a fixed number of queries whatever the data size:
+related rows come through prefetch_related with Prefetch objects, facets through
+one aggregate query each.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, TemplateView
+from django_countries import countries
+from django_filters.views import FilterView
+
+from . import charts
+from .filters import InitiativeFilter, StatusUpdateFilter
+from .models import (
+    Initiative,
+    InitiativeCountry,
+    InitiativeOrganisation,
+    InitiativeRelation,
+    Milestone,
+    Organisation,
+    Source,
+    StatusUpdate,
+    Theme,
+)
+from .timetravel import AS_OF_PARAM, parse_as_of
+from .vocabularies import (
+    NOT_ASSESSED_LABEL,
+    NOT_ASSESSED_MEANING,
+    RELATION_INVERSE_LABELS,
+    STATUS_MEANINGS,
+    InitiativeKind,
+    RelationType,
+    Role,
+    Status,
+)
+
+DASHBOARD_LIST_LENGTH = 8
 
 
-class _Placeholder(TemplateView):
-    template_name = "base.html"
+def bad_request(request, message):
+    return render(request, "400.html", {"message": message}, status=400)
 
 
-DashboardView = InitiativeListView = InitiativeDetailView = UpdateListView = _Placeholder
-OrganisationDetailView = ThemeDetailView = AboutView = _Placeholder
+class AsOfMixin:
+    """Reads ``as_of`` once; a bad date answers 400 with the reason."""
+
+    as_of = None
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.as_of = parse_as_of(request.GET.get(AS_OF_PARAM))
+        except ValidationError as error:
+            return bad_request(request, " ".join(error.messages))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["as_of"] = self.as_of
+        context["reference_date"] = self.as_of or timezone.localdate()
+        return context
+
+
+class ClampedPaginationMixin:
+    """A page number past the end shows the last page and junk shows the first: never a 500."""
+
+    paginator_class = Paginator
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+def initiatives_with_status(as_of):
+    return Initiative.objects.with_current_status(as_of=as_of).only(
+        "pk",
+        "kind",
+        "title",
+        "slug",
+        "summary",
+        "period_start",
+        "period_start_precision",
+        "period_end",
+        "period_end_precision",
+        "proposed_on",
+        "proposed_on_precision",
+    )
+
+
+def published_updates(as_of):
+    return StatusUpdate.objects.published().as_of(as_of).latest_first()
+
+
+def sources_prefetch():
+    return Prefetch(
+        "sources",
+        queryset=Source.objects.only("pk", "title", "publisher", "url", "published_on", "published_on_precision"),
+    )
+
+
+def status_rows(counts):
+    """(code, label, meaning, count) for every status and "not yet assessed", in vocabulary order."""
+    rows = [
+        {
+            "code": status.value,
+            "label": status.label,
+            "meaning": STATUS_MEANINGS[status],
+            "count": counts.get(status.value, 0),
+        }
+        for status in Status
+    ]
+    rows.append(
+        {"code": None, "label": NOT_ASSESSED_LABEL, "meaning": NOT_ASSESSED_MEANING, "count": counts.get(None, 0)}
+    )
+    return rows
+
+
+# --- Dashboard ----------------------------------------------------------------------
+
+
+class DashboardView(AsOfMixin, TemplateView):
+    template_name = "initiatives/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        as_of = self.as_of
+        annotated = Initiative.objects.with_current_status(as_of=as_of)
+
+        # One grouped query gives the counts by status and by kind.
+        by_status, by_kind, total = {}, {}, 0
+        for row in annotated.order_by().values("kind", "current_status").annotate(n=Count("pk")):
+            by_status[row["current_status"]] = by_status.get(row["current_status"], 0) + row["n"]
+            by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["n"]
+            total += row["n"]
+        statuses = status_rows(by_status)
+        kinds = [
+            {"code": kind.value, "label": kind.label, "count": by_kind.get(kind.value, 0)} for kind in InitiativeKind
+        ]
+
+        milestones = Milestone.objects.with_state(as_of).select_related("initiative").only(
+            "pk",
+            "title",
+            "due_on",
+            "due_on_precision",
+            "achieved_on",
+            "achieved_on_precision",
+            "initiative__title",
+            "initiative__slug",
+        )
+        recent = initiatives_with_status(as_of).filter(last_reported_on__isnull=False)
+        context.update(
+            total=total,
+            statuses=statuses,
+            kinds=kinds,
+            recently_updated=recent.order_by("-last_reported_on", "title")[:DASHBOARD_LIST_LENGTH],
+            overdue_milestones=milestones.overdue(as_of).order_by("due_on", "title")[:DASHBOARD_LIST_LENGTH],
+            upcoming_milestones=milestones.upcoming(as_of)[:DASHBOARD_LIST_LENGTH],
+            stale_initiatives=initiatives_with_status(as_of)
+            .stale(as_of)
+            .order_by("last_reported_on", "title")[:DASHBOARD_LIST_LENGTH],
+            stale_after_days=settings.TRACKER_STALE_AFTER_DAYS,
+            status_chart=charts.status_bar_chart(statuses),
+            timeline_chart=charts.program_timeline(as_of),
+        )
+        return context
+
+
+# --- Initiative list with facets -------------------------------------------------------
+
+
+class InitiativeListView(AsOfMixin, ClampedPaginationMixin, FilterView):
+    filterset_class = InitiativeFilter
+    template_name = "initiatives/initiative_list.html"
+    paginate_by = 20
+    # The facet parameters whose counts are computed without their own filter,
+    # so each count says what choosing that value would give.
+    FACETS = ("kind", "status", "theme", "organisation", "country")
+    FLAGS = ("stale", "not_assessed", "overdue")
+
+    def get_queryset(self):
+        return initiatives_with_status(self.as_of).prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.only("pk", "name", "slug"))
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if not self.filterset.is_bound or self.filterset.is_valid():
+            queryset = self.filterset.qs
+            # Whatever the chosen sort, title then pk break ties so pages never overlap.
+            self.object_list = queryset.order_by(*queryset.query.order_by, "title", "pk")
+        else:
+            self.object_list = self.filterset.queryset.none()
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        facets = self.facets()
+        context["facets"] = facets
+        context["active_filters"] = [value for facet in facets for value in facet["values"] if value["selected"]]
+        context["ordering_choices"] = self.filterset.filters["ordering"].field.choices
+        context["current_ordering"] = self.request.GET.get("ordering", "")
+        context["form_errors"] = self.filterset.form.errors if self.filterset.is_bound else {}
+        return context
+
+    def _facet_base(self, without):
+        """The initiatives matching every filter except ``without`` (None when that is invalid)."""
+        data = self.request.GET.copy()
+        for key in without:
+            data.pop(key, None)
+        data.pop("ordering", None)
+        data.pop("page", None)
+        filterset = self.filterset_class(data, queryset=Initiative.objects.with_current_status(as_of=self.as_of))
+        if not filterset.is_valid():
+            return None
+        return filterset.qs.order_by()
+
+    def facets(self):
+        selected = {key: self.request.GET.getlist(key) for key in self.FACETS + self.FLAGS}
+        facets = []
+
+        base = self._facet_base(["kind"])
+        counts = dict(base.values_list("kind").annotate(n=Count("pk"))) if base is not None else {}
+        facets.append(
+            self._facet(
+                "kind", _("Kind"), [(k.value, k.label, counts.get(k.value, 0)) for k in InitiativeKind], selected
+            )
+        )
+
+        base = self._facet_base(["status"])
+        counts = dict(base.values_list("current_status").annotate(n=Count("pk"))) if base is not None else {}
+        facets.append(
+            self._facet("status", _("Status"), [(s.value, s.label, counts.get(s.value, 0)) for s in Status], selected)
+        )
+
+        base = self._facet_base(["theme"])
+        rows = []
+        if base is not None:
+            rows = (
+                Initiative.themes.through.objects.filter(initiative__in=base.values("pk"))
+                .values_list("theme__slug", "theme__name")
+                .annotate(n=Count("initiative", distinct=True))
+                .order_by("theme__name")
+            )
+        facets.append(self._facet("theme", _("Theme"), list(rows), selected))
+
+        base = self._facet_base(["organisation"])
+        rows = []
+        if base is not None:
+            rows = (
+                InitiativeOrganisation.objects.filter(initiative__in=base.values("pk"))
+                .values_list("organisation__slug", "organisation__name")
+                .annotate(n=Count("initiative", distinct=True))
+                .order_by("organisation__name")
+            )
+        facets.append(self._facet("organisation", _("Organisation"), list(rows), selected))
+
+        base = self._facet_base(["country"])
+        rows = []
+        if base is not None:
+            counted = (
+                InitiativeCountry.objects.filter(initiative__in=base.values("pk"))
+                .values_list("country")
+                .annotate(n=Count("initiative", distinct=True))
+                .order_by()
+            )
+            rows = sorted(((code, countries.name(code), n) for code, n in counted), key=lambda row: str(row[1]))
+        facets.append(self._facet("country", _("Country"), rows, selected))
+
+        base = self._facet_base(self.FLAGS)
+        flags = {"stale": 0, "not_assessed": 0, "overdue": 0}
+        if base is not None:
+            flags = base.aggregate(
+                stale=Count("pk", filter=Q(is_stale=True)),
+                not_assessed=Count("pk", filter=Q(current_status__isnull=True)),
+                overdue=Count("pk", filter=Q(has_overdue_milestones=True)),
+            )
+        facets.append(
+            {
+                "key": "flags",
+                "label": _("Attention"),
+                "values": [
+                    {
+                        "param": "stale",
+                        "value": "true",
+                        "label": _("Stale"),
+                        "count": flags["stale"],
+                        "selected": selected["stale"] in (["true"], ["True"], ["1"]),
+                    },
+                    {
+                        "param": "not_assessed",
+                        "value": "true",
+                        "label": NOT_ASSESSED_LABEL,
+                        "count": flags["not_assessed"],
+                        "selected": selected["not_assessed"] in (["true"], ["True"], ["1"]),
+                    },
+                    {
+                        "param": "overdue",
+                        "value": "true",
+                        "label": _("Has an overdue milestone"),
+                        "count": flags["overdue"],
+                        "selected": selected["overdue"] in (["true"], ["True"], ["1"]),
+                    },
+                ],
+            }
+        )
+        return facets
+
+    @staticmethod
+    def _facet(key, label, rows, selected):
+        return {
+            "key": key,
+            "label": label,
+            "values": [
+                {"param": key, "value": value, "label": name, "count": count, "selected": str(value) in selected[key]}
+                for value, name, count in rows
+            ],
+        }
+
+
+# --- Initiative page ----------------------------------------------------------------
+
+
+class InitiativeDetailView(AsOfMixin, DetailView):
+    template_name = "initiatives/initiative_detail.html"
+    context_object_name = "initiative"
+
+    def get_queryset(self):
+        as_of = self.as_of
+        return (
+            Initiative.objects.with_current_status(as_of=as_of)
+            .select_related("responsible_body")
+            .prefetch_related(
+                Prefetch(
+                    "updates",
+                    queryset=published_updates(as_of).prefetch_related(sources_prefetch()),
+                    to_attr="timeline",
+                ),
+                Prefetch(
+                    "milestones",
+                    queryset=Milestone.objects.with_state(as_of).select_related("source").order_by("due_on", "title"),
+                    to_attr="milestone_list",
+                ),
+                Prefetch(
+                    "organisation_roles",
+                    queryset=InitiativeOrganisation.objects.select_related("organisation").order_by(
+                        "role", "organisation__name"
+                    ),
+                    to_attr="roles",
+                ),
+                Prefetch("countries", to_attr="country_list"),
+                Prefetch("themes", queryset=Theme.objects.only("pk", "name", "slug"), to_attr="theme_list"),
+                Prefetch("links", to_attr="link_list"),
+                Prefetch("sources", queryset=Source.objects.order_by("-published_on", "title"), to_attr="source_list"),
+                Prefetch(
+                    "relations_out",
+                    queryset=InitiativeRelation.objects.select_related("to_initiative").only(
+                        "pk",
+                        "relation_type",
+                        "note",
+                        "from_initiative_id",
+                        "to_initiative__title",
+                        "to_initiative__slug",
+                    ),
+                    to_attr="outgoing",
+                ),
+                Prefetch(
+                    "relations_in",
+                    queryset=InitiativeRelation.objects.select_related("from_initiative").only(
+                        "pk",
+                        "relation_type",
+                        "note",
+                        "to_initiative_id",
+                        "from_initiative__title",
+                        "from_initiative__slug",
+                    ),
+                    to_attr="incoming",
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        initiative = self.object
+        relations = [
+            {"label": RelationType(r.relation_type).label, "other": r.to_initiative, "note": r.note}
+            for r in initiative.outgoing
+        ] + [
+            {
+                "label": RELATION_INVERSE_LABELS[RelationType(r.relation_type)],
+                "other": r.from_initiative,
+                "note": r.note,
+            }
+            for r in initiative.incoming
+        ]
+        context["relations"] = sorted(relations, key=lambda r: (str(r["label"]), r["other"].title))
+        context["api_url"] = f"/api/initiatives/{initiative.slug}/"
+        return context
+
+
+# --- Updates ---------------------------------------------------------------------------
+
+
+class UpdateListView(AsOfMixin, ClampedPaginationMixin, FilterView):
+    filterset_class = StatusUpdateFilter
+    template_name = "initiatives/update_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return (
+            published_updates(self.as_of)
+            .select_related("initiative")
+            .only(
+                "pk",
+                "reported_on",
+                "reported_on_precision",
+                "status",
+                "progress",
+                "headline",
+                "body",
+                "created",
+                "initiative__title",
+                "initiative__slug",
+            )
+            .prefetch_related(sources_prefetch())
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statuses"] = Status.choices
+        context["kinds"] = InitiativeKind.choices
+        context["form_errors"] = self.filterset.form.errors if self.filterset.is_bound else {}
+        return context
+
+
+# --- Organisations and themes ----------------------------------------------------------
+
+
+class OrganisationDetailView(AsOfMixin, DetailView):
+    model = Organisation
+    template_name = "initiatives/organisation_detail.html"
+    context_object_name = "organisation"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        roles = {}
+        for initiative_id, role in InitiativeOrganisation.objects.filter(organisation=self.object).values_list(
+            "initiative_id", "role"
+        ):
+            roles.setdefault(initiative_id, []).append(role)
+        initiatives = list(
+            initiatives_with_status(self.as_of)
+            .filter(Q(pk__in=roles.keys()) | Q(responsible_body=self.object))
+            .order_by("title")
+        )
+        for initiative in initiatives:
+            initiative.role_labels = [Role(role).label for role in sorted(roles.get(initiative.pk, []))]
+        context["initiatives"] = initiatives
+        return context
+
+
+class ThemeDetailView(AsOfMixin, DetailView):
+    model = Theme
+    template_name = "initiatives/theme_detail.html"
+    context_object_name = "theme"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["initiatives"] = initiatives_with_status(self.as_of).filter(themes=self.object).order_by("title")
+        return context
+
+
+# --- About ------------------------------------------------------------------------------
+
+
+class AboutView(AsOfMixin, TemplateView):
+    template_name = "initiatives/about.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statuses"] = status_rows({})
+        context["stale_after_days"] = settings.TRACKER_STALE_AFTER_DAYS
+        context["sources"] = Source.objects.order_by("-published_on", "title")
+        return context

@@ -1,0 +1,146 @@
+"""Template helpers for the public site: dates at their precision, status
+vocabulary lookups, and query-string building for facets, sorting and paging."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.utils import formats
+from django.utils.html import format_html
+
+from initiatives.vocabularies import NOT_ASSESSED_LABEL, NOT_ASSESSED_MEANING, STATUS_MEANINGS, DatePrecision, Status
+
+register = template.Library()
+
+AS_OF_PARAM = "as_of"
+
+
+# --- Dates at their precision --------------------------------------------------
+
+
+def format_at_precision(value, precision=DatePrecision.DAY):
+    """ "2023", "June 2025" or "12 January 2026": never a day the evidence does not support."""
+    if not value:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return str(value.year)
+    if precision == DatePrecision.MONTH:
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")
+    # "E" is the month name in the form used inside a date (genitive in Russian).
+    return formats.date_format(value, "j E Y")
+
+
+def machine_date_at_precision(value, precision=DatePrecision.DAY):
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+@register.filter
+def at_precision(value, precision=DatePrecision.DAY):
+    """``{{ update.reported_on|at_precision:update.reported_on_precision }}``"""
+    return format_at_precision(value, precision or DatePrecision.DAY)
+
+
+@register.simple_tag
+def show_date(value, precision=DatePrecision.DAY):
+    """A <time> element whose text and datetime attribute both stop at the precision."""
+    if not value:
+        return ""
+    precision = precision or DatePrecision.DAY
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        machine_date_at_precision(value, precision),
+        format_at_precision(value, precision),
+    )
+
+
+# --- Status vocabulary -------------------------------------------------------------
+
+
+@register.filter
+def status_info(code):
+    """Label, meaning and CSS-safe code of a status value (None: not yet assessed)."""
+    if code in Status.values:
+        status = Status(code)
+        return {"code": status.value, "label": status.label, "meaning": STATUS_MEANINGS[status]}
+    return {"code": "none", "label": NOT_ASSESSED_LABEL, "meaning": NOT_ASSESSED_MEANING}
+
+
+# --- URLs that carry the page's state ----------------------------------------------------
+
+
+@register.filter
+def keep_as_of(url, as_of):
+    """The URL, still looking at the past date when the page is."""
+    if not as_of:
+        return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}{urlencode({AS_OF_PARAM: as_of.isoformat()})}"
+
+
+def _query(request):
+    return request.GET.copy() if request is not None else None
+
+
+def _encode(query):
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """This page's query string with some parameters replaced (None removes one).
+
+    Changing anything but the page number sends the reader back to page 1."""
+    query = _query(context.get("request"))
+    if query is None:
+        return "?"
+    if "page" not in changes:
+        query.pop("page", None)
+    for key, value in changes.items():
+        if value is None or value == "":
+            query.pop(key, None)
+        else:
+            query[key] = str(value)
+    return _encode(query)
+
+
+@register.simple_tag(takes_context=True)
+def query_toggle(context, key, value):
+    """This page's query string with one value of a multi-valued facet switched on or off."""
+    query = _query(context.get("request"))
+    if query is None:
+        return "?"
+    query.pop("page", None)
+    value = str(value)
+    values = query.getlist(key)
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    query.setlist(key, values)
+    return _encode(query)
+
+
+@register.simple_tag(takes_context=True)
+def query_without(context, *keys):
+    """This page's query string without the given parameters (e.g. back to today)."""
+    query = _query(context.get("request"))
+    if query is None:
+        return "?"
+    for key in keys:
+        query.pop(key, None)
+    return _encode(query)
+
+
+@register.filter
+def selected_in(value, values):
+    return str(value) in [str(v) for v in (values or [])]
+
+
+@register.simple_tag(takes_context=True)
+def as_of_link(context, url):
+    """``{% as_of_link obj.get_absolute_url %}``: the URL, keeping the page's as_of date if any."""
+    return keep_as_of(url, context.get("as_of"))
