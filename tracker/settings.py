@@ -143,6 +143,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A page that says how long the lock lasts and who can lift it (HTTP 429).
+AXES_LOCKOUT_CALLABLE = "initiatives.admin.axes_lockout_response"
 
 # --- Internationalisation -----------------------------------------------------
 
@@ -184,7 +186,7 @@ CONTENT_SECURITY_POLICY = {
 if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -193,29 +195,56 @@ if not DEBUG:
 
 # --- Django REST framework --------------------------------------------------------
 
+# Anonymous API clients may make this many requests per address (DRF rate syntax:
+# N/second|minute|hour|day). Counted in the default cache, so Redis (REDIS_URL)
+# makes every app server share the count.
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/minute")
+
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
-    ],
+    "UNAUTHENTICATED_USER": None,
+    # The API's filters are the pages' FilterSets, which carry their own `q` and `ordering`.
+    "DEFAULT_FILTER_BACKENDS": ["initiatives.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "initiatives.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "600/minute")},
+    "DEFAULT_THROTTLE_CLASSES": ["initiatives.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE},
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Policy-initiative tracker API",
-    "DESCRIPTION": "Read-only API over tracked government initiatives, their dated status updates and milestones.",
+    "DESCRIPTION": (
+        "Read-only API over tracked government initiatives, their dated status updates and milestones. "
+        "Anonymous, no writes (every write method is a 405). Every endpoint takes `as_of=YYYY-MM-DD` to answer "
+        "as things stood on that date. Lists are paginated (`page`, `page_size` up to 100, `count` in the body) "
+        "and filtered with the same definitions as the public pages. Bad input is a 400 naming the parameter. "
+        "Responses carry an ETag; send it back in If-None-Match for a 304. Anonymous clients are throttled "
+        "(API_ANON_RATE, default 600 requests a minute per address; over it, a 429 with Retry-After)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Appends each status value's meaning (vocabularies.STATUS_MEANINGS) to the description.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "initiatives.api.schema.describe_statuses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "initiatives.api.serializers.STATUS_CHOICES",
+        "InitiativeKindEnum": "initiatives.vocabularies.InitiativeKind",
+        "OrganisationKindEnum": "initiatives.vocabularies.OrganisationKind",
+        "SourceKindEnum": "initiatives.vocabularies.SourceKind",
+        "LinkKindEnum": "initiatives.vocabularies.LinkKind",
+        "DatePrecisionEnum": "initiatives.vocabularies.DatePrecision",
+    },
 }
 
 # --- Tracker ------------------------------------------------------------------------

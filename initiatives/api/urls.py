@@ -1,5 +1,31 @@
-from django.urls import path  # noqa: F401  (routes arrive with the read API)
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from . import views
 
 app_name = "api"
 
-urlpatterns = []
+
+class Router(DefaultRouter):
+    """The browsable root at /api/ lists the endpoints, the schema and the docs."""
+
+    include_format_suffixes = False
+
+
+router = Router()
+router.register("initiatives", views.InitiativeViewSet, basename="initiative")
+router.register("status-updates", views.StatusUpdateViewSet, basename="statusupdate")
+router.register("milestones", views.MilestoneViewSet, basename="milestone")
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("themes", views.ThemeViewSet, basename="theme")
+router.register("sources", views.SourceViewSet, basename="source")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves Swagger UI's start-up script as a file, so the
+    # Content-Security-Policy needs no 'unsafe-inline'; its assets come from
+    # drf_spectacular_sidecar's static files, never a CDN.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

@@ -1,0 +1,235 @@
+"""The API's reads: plain ``.values()`` rows, with related rows attached in one
+query per relation for a whole page.
+
+Rows are dicts, not model instances: a list page builds no model objects and
+runs a fixed number of queries whatever its size (one for the page, one for
+``count``, one per relation). The status logic itself is not here: it comes
+from ``Initiative.objects.with_current_status(as_of)`` and friends in
+``initiatives/querysets.py``.
+"""
+
+from collections import defaultdict
+
+from django.db.models import F, Q
+
+from ..models import (
+    ExternalLink,
+    Initiative,
+    InitiativeCountry,
+    InitiativeOrganisation,
+    InitiativeRelation,
+    Milestone,
+    Source,
+    StatusUpdate,
+)
+
+INITIATIVE_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "kind",
+    "summary",
+    "proposer",
+    "venue",
+    "proposed_on",
+    "proposed_on_precision",
+    "instrument",
+    "responsible_body__slug",
+    "responsible_body__name",
+    "period_start",
+    "period_start_precision",
+    "period_end",
+    "period_end_precision",
+    "current_status",
+    "current_progress",
+    "last_reported_on",
+    "is_stale",
+    "has_overdue_milestones",
+    "modified",
+)
+INITIATIVE_DETAIL_FIELDS = (*INITIATIVE_FIELDS, "description")
+
+SOURCE_FIELDS = (
+    "id",
+    "title",
+    "publisher",
+    "author",
+    "url",
+    "published_on",
+    "published_on_precision",
+    "kind",
+    "reference",
+    "notes",
+)
+
+STATUS_UPDATE_FIELDS = (
+    "id",
+    "initiative__slug",
+    "initiative__title",
+    "reported_on",
+    "reported_on_precision",
+    "status",
+    "progress",
+    "headline",
+    "body",
+    "created",
+    "modified",
+)
+
+MILESTONE_FIELDS = (
+    "id",
+    "initiative__slug",
+    "initiative__title",
+    "title",
+    "description",
+    "due_on",
+    "due_on_precision",
+    "achieved_on",
+    "achieved_on_precision",
+    "is_achieved",
+    "is_overdue",
+    "source_id",
+    "source__title",
+)
+
+ORGANISATION_FIELDS = ("id", "slug", "name", "kind", "country", "website", "description")
+THEME_FIELDS = ("id", "slug", "name", "description")
+# An initiative as it appears inside an organisation or a theme.
+INITIATIVE_SUMMARY_FIELDS = ("id", "slug", "title", "kind", "current_status", "last_reported_on", "is_stale")
+
+
+def _grouped(pairs):
+    grouped = defaultdict(list)
+    for key, value in pairs:
+        grouped[key].append(value)
+    return grouped
+
+
+def _prefixed(row, prefix):
+    return {key[len(prefix) :]: value for key, value in row.items() if key.startswith(prefix)}
+
+
+# --- Initiatives ---------------------------------------------------------------------
+
+
+def attach_initiative_relations(rows):
+    """Themes, countries, organisations with roles, relations both ways and links,
+    five queries for any number of rows."""
+    if not rows:
+        return rows
+    ids = [row["id"] for row in rows]
+    themes = _grouped(
+        (initiative_id, {"slug": slug, "name": name})
+        for initiative_id, slug, name in Initiative.themes.through.objects.filter(initiative_id__in=ids)
+        .order_by("theme__name")
+        .values_list("initiative_id", "theme__slug", "theme__name")
+    )
+    countries = _grouped(
+        InitiativeCountry.objects.filter(initiative_id__in=ids)
+        .order_by("country")
+        .values_list("initiative_id", "country")
+    )
+    organisations = _grouped(
+        (initiative_id, {"slug": slug, "name": name, "role": role})
+        for initiative_id, slug, name, role in InitiativeOrganisation.objects.filter(initiative_id__in=ids)
+        .order_by("role", "organisation__name")
+        .values_list("initiative_id", "organisation__slug", "organisation__name", "role")
+    )
+    relations = defaultdict(list)
+    id_set = set(ids)
+    for relation in (
+        InitiativeRelation.objects.filter(Q(from_initiative_id__in=ids) | Q(to_initiative_id__in=ids))
+        .order_by("relation_type", "pk")
+        .values(
+            "relation_type",
+            "note",
+            "from_initiative_id",
+            "from_initiative__slug",
+            "from_initiative__title",
+            "to_initiative_id",
+            "to_initiative__slug",
+            "to_initiative__title",
+        )
+    ):
+        if relation["from_initiative_id"] in id_set:
+            relations[relation["from_initiative_id"]].append(
+                (relation["relation_type"], "outgoing", relation["note"], _prefixed(relation, "to_initiative__"))
+            )
+        if relation["to_initiative_id"] in id_set:
+            relations[relation["to_initiative_id"]].append(
+                (relation["relation_type"], "incoming", relation["note"], _prefixed(relation, "from_initiative__"))
+            )
+    links = _grouped(
+        (initiative_id, {"kind": kind, "label": label, "url": url})
+        for initiative_id, kind, label, url in ExternalLink.objects.filter(initiative_id__in=ids)
+        .order_by("kind", "label")
+        .values_list("initiative_id", "kind", "label", "url")
+    )
+    for row in rows:
+        key = row["id"]
+        row["themes"] = themes.get(key, [])
+        row["countries"] = countries.get(key, [])
+        row["organisations"] = organisations.get(key, [])
+        row["relations"] = relations.get(key, [])
+        row["links"] = links.get(key, [])
+    return rows
+
+
+def attach_initiative_detail(row, as_of):
+    """The detail's extra parts: sources, published updates (newest first, with
+    their sources) and milestones, all as they stood on ``as_of``."""
+    initiative_id = row["id"]
+    row["sources"] = list(
+        Source.objects.filter(initiatives=initiative_id).order_by("-published_on", "title").values(*SOURCE_FIELDS)
+    )
+    updates = StatusUpdate.objects.published().as_of(as_of).filter(initiative_id=initiative_id)
+    row["updates"] = list(updates.latest_first().values(*STATUS_UPDATE_FIELDS))
+    attach_update_sources(row["updates"])
+    row["milestones"] = list(
+        Milestone.objects.with_state(as_of)
+        .filter(initiative_id=initiative_id)
+        .order_by("due_on", "title", "pk")
+        .values(*MILESTONE_FIELDS)
+    )
+    return row
+
+
+# --- Status updates -------------------------------------------------------------------
+
+
+def attach_update_sources(rows):
+    if not rows:
+        return rows
+    through = StatusUpdate.sources.through
+    sources = _grouped(
+        (row.pop("statusupdate_id"), row)
+        for row in through.objects.filter(statusupdate_id__in=[row["id"] for row in rows])
+        .order_by("-source__published_on", "source__title")
+        .values("statusupdate_id", *(f"source__{field}" for field in SOURCE_FIELDS))
+    )
+    for row in rows:
+        row["sources"] = [_prefixed(source, "source__") for source in sources.get(row["id"], [])]
+    return rows
+
+
+# --- Organisations and themes ------------------------------------------------------
+
+
+def attach_organisation_initiatives(row, as_of):
+    row["initiatives"] = list(
+        Initiative.objects.with_current_status(as_of)
+        .filter(organisation_roles__organisation_id=row["id"])
+        .order_by("title", "organisation_roles__role")
+        .values(*INITIATIVE_SUMMARY_FIELDS, role=F("organisation_roles__role"))
+    )
+    return row
+
+
+def attach_theme_initiatives(row, as_of):
+    row["initiatives"] = list(
+        Initiative.objects.with_current_status(as_of)
+        .filter(themes=row["id"])
+        .order_by("title")
+        .values(*INITIATIVE_SUMMARY_FIELDS)
+    )
+    return row

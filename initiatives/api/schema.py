@@ -1,0 +1,12 @@
+"""OpenAPI post-processing: the status vocabulary's meanings, from the one mapping."""
+
+from ..vocabularies import NOT_ASSESSED_LABEL, NOT_ASSESSED_MEANING, STATUS_MEANINGS, Status
+
+
+def describe_statuses(result, generator, request, public):
+    """Append a table of status values, labels and meanings to the API description."""
+    lines = ["", "", "Status values (`status` on initiatives and updates):", ""]
+    lines += [f"- `{status.value}`, {status.label}: {STATUS_MEANINGS[status]}" for status in Status]
+    lines.append(f"- `null`, {NOT_ASSESSED_LABEL}: {NOT_ASSESSED_MEANING}")
+    result["info"]["description"] = result["info"].get("description", "") + "\n".join(str(line) for line in lines)
+    return result
