@@ -9,7 +9,7 @@ one aggregate query each.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,6 +106,16 @@ def sources_prefetch():
     )
 
 
+def nulls_last(ordering):
+    """The same ordering with unknown values (no update, no progress) last, on every database."""
+    for item in ordering:
+        if isinstance(item, str):
+            name = item.lstrip("-")
+            yield F(name).desc(nulls_last=True) if item.startswith("-") else F(name).asc(nulls_last=True)
+        else:
+            yield item
+
+
 def status_rows(counts):
     """(code, label, meaning, count) for every status and "not yet assessed", in vocabulary order."""
     rows = [
@@ -195,7 +205,7 @@ class InitiativeListView(AsOfMixin, ClampedPaginationMixin, FilterView):
         if not self.filterset.is_bound or self.filterset.is_valid():
             queryset = self.filterset.qs
             # Whatever the chosen sort, title then pk break ties so pages never overlap.
-            self.object_list = queryset.order_by(*queryset.query.order_by, "title", "pk")
+            self.object_list = queryset.order_by(*nulls_last(queryset.query.order_by), "title", "pk")
         else:
             self.object_list = self.filterset.queryset.none()
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
