@@ -126,7 +126,7 @@ class StatusUpdateFilter(InitiativeRelatedFilters):
         fields = ["q", "initiative", "kind", "status", "theme", "organisation", "country", "reported_on"]
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(Q(headline__icontains=value) | Q(body__icontains=value))
+        return queryset.search(value)
 
 
 class MilestoneFilter(django_filters.FilterSet):

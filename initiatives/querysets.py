@@ -6,12 +6,32 @@ milestones achieved on or before it.
 """
 
 import datetime
+import re
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections, models
+from django.db.models import BooleanField, Case, Exists, FloatField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
+
+# No stemming: the content is written in English, Russian and Kazakh.
+SEARCH_CONFIG = "simple"
+MAX_SEARCH_WORDS = 8
+UPDATE_DOCUMENT = SearchVector("headline", weight="B", config=SEARCH_CONFIG) + SearchVector(
+    "body", weight="C", config=SEARCH_CONFIG
+)
+
+
+def search_words(query):
+    """The words of a free-text query (letters and digits in any script), at most a few."""
+    return re.findall(r"\w+", (query or "").lower())[:MAX_SEARCH_WORDS]
+
+
+def prefix_tsquery(words):
+    """A PostgreSQL tsquery matching every word as a prefix. Words are letters and digits only,
+    so nothing in them can be read as tsquery syntax."""
+    return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG)
 
 
 def resolve_as_of(as_of):
@@ -29,6 +49,19 @@ class StatusUpdateQuerySet(models.QuerySet):
 
     def latest_first(self):
         return self.order_by("-reported_on", "-created", "-pk")
+
+    def search(self, query):
+        """Updates whose headline or body holds every word of the query (see
+        InitiativeQuerySet.search for the contract)."""
+        words = search_words(query)
+        if not words:
+            return self.none() if (query or "").strip() else self
+        if connections[self.db].vendor == "postgresql":
+            return self.annotate(search_document=UPDATE_DOCUMENT).filter(search_document=prefix_tsquery(words))
+        condition = Q()
+        for word in words:
+            condition &= Q(headline__icontains=word) | Q(body__icontains=word)
+        return self.filter(condition)
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -81,19 +114,53 @@ class InitiativeQuerySet(models.QuerySet):
         return self._ensure_current_status(as_of).filter(current_status__in=statuses)
 
     def search(self, query):
-        """Initiatives whose text, or the text of a published update, contains the query."""
-        query = (query or "").strip()
-        if not query:
-            return self
+        """Initiatives matching every word of the query in their own text, or in the
+        text of one of their published updates; best matches first.
+
+        On PostgreSQL this is full-text search (words match as prefixes, weighted
+        title > summary > description, served by the GIN indexes of migration
+        0004); elsewhere every word must appear as a substring, ranked by the
+        field it is found in. The contract is the same on both.
+        """
+        words = search_words(query)
+        if not words:
+            return self.none() if (query or "").strip() else self
         StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
-        matching_updates = StatusUpdate.objects.published().filter(
-            Q(headline__icontains=query) | Q(body__icontains=query), initiative=OuterRef("pk")
-        )
-        return self.filter(
-            Q(title__icontains=query)
-            | Q(summary__icontains=query)
-            | Q(description__icontains=query)
-            | Exists(matching_updates)
+        updates = StatusUpdate.objects.published().filter(initiative=OuterRef("pk"))
+        if connections[self.db].vendor == "postgresql":
+            tsquery = prefix_tsquery(words)
+            document = (
+                SearchVector("title", weight="A", config=SEARCH_CONFIG)
+                + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+                + SearchVector("description", weight="C", config=SEARCH_CONFIG)
+            )
+            matching_updates = updates.annotate(document=UPDATE_DOCUMENT).filter(document=tsquery)
+            return (
+                self.annotate(search_document=document, search_rank=SearchRank(document, tsquery))
+                .filter(Q(search_document=tsquery) | Exists(matching_updates))
+                .order_by("-search_rank", "title")
+            )
+        in_text = Q()
+        in_title = Q()
+        in_summary = Q()
+        in_update = Q()
+        for word in words:
+            in_text &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word)
+            in_title &= Q(title__icontains=word)
+            in_summary &= Q(summary__icontains=word)
+            in_update &= Q(headline__icontains=word) | Q(body__icontains=word)
+        return (
+            self.filter(in_text | Exists(updates.filter(in_update)))
+            .annotate(
+                search_rank=Case(
+                    When(in_title, then=Value(1.0)),
+                    When(in_summary, then=Value(0.4)),
+                    When(in_text, then=Value(0.2)),
+                    default=Value(0.1),
+                    output_field=FloatField(),
+                )
+            )
+            .order_by("-search_rank", "title")
         )
 
 

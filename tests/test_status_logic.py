@@ -246,6 +246,37 @@ class TestSearch:
 
         assert found == {by_title, by_summary, by_update}
 
+    def test_every_word_must_match_in_any_order_and_case(self):
+        wanted = InitiativeFactory(title="Cyber Shield strategy", summary="National cybersecurity plan")
+        InitiativeFactory(title="Cyber insurance")
+
+        assert list(Initiative.objects.search("STRATEGY cyber")) == [wanted]
+
+    def test_words_match_as_prefixes(self):
+        wanted = InitiativeFactory(title="Supercomputers in operation")
+
+        assert list(Initiative.objects.search("supercomp")) == [wanted]
+
+    def test_finds_cyrillic_words(self):
+        wanted = InitiativeFactory(title="Цифровой кодекс", summary="Қазақстанның цифрлық кодексі")
+
+        assert list(Initiative.objects.search("кодекс")) == [wanted]
+        assert list(Initiative.objects.search("цифрлық")) == [wanted]
+
+    def test_title_matches_rank_before_summary_and_update_matches(self):
+        in_update = InitiativeFactory(title="A")
+        StatusUpdateFactory(initiative=in_update, headline="Tenge pilot payments")
+        in_summary = InitiativeFactory(title="B", summary="Pilot of the digital tenge")
+        in_title = InitiativeFactory(title="Digital Tenge", summary="Central bank currency")
+
+        assert list(Initiative.objects.search("tenge")) == [in_title, in_summary, in_update]
+
+    @pytest.mark.parametrize("junk", ["!!!", "%_%", "' OR 1=1 --", "a:* | !b", "\\x00"])
+    def test_punctuation_and_tsquery_syntax_are_plain_text(self, junk):
+        InitiativeFactory(title="Digital Code")
+
+        assert list(Initiative.objects.search(junk)) == []
+
     def test_an_initiative_with_many_matching_updates_is_listed_once(self):
         initiative = InitiativeFactory(title="Cyber Shield")
         StatusUpdateFactory.create_batch(3, initiative=initiative, headline="Cyber Shield news")
