@@ -28,8 +28,8 @@ def _truncate(text, length):
 
 def status_bar_chart(rows):
     """Horizontal bars, one per status (and "not yet assessed"), each labelled with its name and count."""
-    label_width, bar_width, row_height, pad = 150, 300, 30, 10
-    width = label_width + bar_width + 50
+    label_width, bar_width, row_height, pad = 130, 200, 30, 10
+    width = label_width + bar_width + 40
     height = pad * 2 + row_height * len(rows)
     largest = max([row["count"] for row in rows] + [1])
     parts = []

@@ -9,7 +9,7 @@ one aggregate query each.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,8 +79,15 @@ class ClampedPaginationMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
 
+def with_last_update_precision(queryset):
+    """How precisely the current update's date is known, read through current_update_id so
+    the choice of "current" stays in InitiativeQuerySet.with_current_status."""
+    precision = StatusUpdate.objects.filter(pk=OuterRef("current_update_id")).values("reported_on_precision")[:1]
+    return queryset.annotate(last_reported_on_precision=Subquery(precision))
+
+
 def initiatives_with_status(as_of):
-    return Initiative.objects.with_current_status(as_of=as_of).only(
+    return with_last_update_precision(Initiative.objects.with_current_status(as_of=as_of)).only(
         "pk",
         "kind",
         "title",
@@ -346,7 +353,7 @@ class InitiativeDetailView(AsOfMixin, DetailView):
     def get_queryset(self):
         as_of = self.as_of
         return (
-            Initiative.objects.with_current_status(as_of=as_of)
+            with_last_update_precision(Initiative.objects.with_current_status(as_of=as_of))
             .select_related("responsible_body")
             .prefetch_related(
                 Prefetch(
