@@ -9,7 +9,7 @@ is a 400. Drafts never leave the database: every StatusUpdate read starts from
 import hashlib
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
@@ -159,10 +159,21 @@ class RowViewSet(viewsets.ReadOnlyModelViewSet):
     def attach_detail(self, row):
         return self.attach_list([row])[0]
 
+    def ordering_of(self, queryset):
+        """The requested (or default) ordering, empty values last either way on every
+        database, then a unique tie-breaker so pages never overlap."""
+        ordering = []
+        for field in queryset.query.order_by or queryset.model._meta.ordering:
+            if isinstance(field, str):
+                descending = field.startswith("-")
+                field = F(field.lstrip("-"))
+                field = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+            ordering.append(field)
+        return [*ordering, self.tiebreak]
+
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        ordering = queryset.query.order_by or queryset.model._meta.ordering
-        queryset = queryset.order_by(*ordering, self.tiebreak).values(*self.values_fields)
+        queryset = queryset.order_by(*self.ordering_of(queryset)).values(*self.values_fields)
         page = self.attach_list(self.paginate_queryset(queryset))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
