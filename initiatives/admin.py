@@ -1,0 +1,413 @@
+"""The analysts' admin: initiatives with their updates and milestones inline,
+sourced status updates with drafts, a full audit trail, conflict-safe editing
+and a CSV import of status updates."""
+
+from axes.helpers import get_cool_off, get_failure_limit
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.timesince import timeuntil
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .csvformat import STATUS_UPDATE_COLUMNS
+from .forms import InitiativeAdminForm, StatusUpdateAdminForm, StatusUpdateInlineFormSet
+from .models import (
+    ExternalLink,
+    Initiative,
+    InitiativeCountry,
+    InitiativeOrganisation,
+    InitiativeRelation,
+    Milestone,
+    Organisation,
+    Source,
+    StatusUpdate,
+    Theme,
+)
+from .resources import parse_status_updates
+from .vocabularies import NOT_ASSESSED_LABEL, NOT_ASSESSED_MEANING, STATUS_MEANINGS, Status
+
+
+def status_label(status):
+    """The status as its label, with its meaning as the tooltip."""
+    if not status:
+        return format_html('<span title="{}">{}</span>', NOT_ASSESSED_MEANING, NOT_ASSESSED_LABEL)
+    status = Status(status)
+    return format_html('<span title="{}">{}</span>', STATUS_MEANINGS[status], status.label)
+
+
+def axes_lockout_response(request, original_response=None, credentials=None):
+    """django-axes' lockout page (AXES_LOCKOUT_CALLABLE), saying in words how
+    long the wait is and who can lift it."""
+    now = timezone.now()
+    cool_off = get_cool_off(request)
+    context = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "wait": timeuntil(now + cool_off, now) if cool_off else None,
+    }
+    return render(request, "admin/lockout.html", context, status=429)
+
+
+# --- Initiatives ----------------------------------------------------------------------
+
+
+class CurrentStatusFilter(admin.SimpleListFilter):
+    title = _("current status")
+    parameter_name = "status"
+    not_assessed = "none"
+
+    def lookups(self, request, model_admin):
+        return [*Status.choices, (self.not_assessed, NOT_ASSESSED_LABEL)]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.not_assessed:
+            return queryset.not_assessed()
+        if self.value() in Status.values:
+            return queryset.with_status([self.value()])
+        return queryset
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = _("stale")
+    parameter_name = "stale"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Stale")), ("no", _("Up to date or not yet assessed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.stale()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=queryset.stale().values("pk"))
+        return queryset
+
+
+class StatusUpdateInline(admin.StackedInline):
+    model = StatusUpdate
+    form = StatusUpdateAdminForm
+    formset = StatusUpdateInlineFormSet
+    extra = 0
+    ordering = ["-reported_on", "-created"]
+    fields = [
+        ("reported_on", "reported_on_precision"),
+        ("status", "progress"),
+        "headline",
+        "body",
+        "sources",
+        "published",
+        "author",
+        "seen_version",
+    ]
+    readonly_fields = ["author"]
+    autocomplete_fields = ["sources"]
+    show_change_link = True
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["title", "due_on", "due_on_precision", "achieved_on", "achieved_on_precision", "source"]
+    autocomplete_fields = ["source"]
+    show_change_link = True
+
+
+class OrganisationRoleInline(admin.TabularInline):
+    model = InitiativeOrganisation
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class CountryInline(admin.TabularInline):
+    model = InitiativeCountry
+    extra = 0
+
+
+class RelationInline(admin.TabularInline):
+    model = InitiativeRelation
+    fk_name = "from_initiative"
+    extra = 0
+    autocomplete_fields = ["to_initiative"]
+
+
+class ExternalLinkInline(admin.TabularInline):
+    model = ExternalLink
+    extra = 0
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(SimpleHistoryAdmin):
+    form = InitiativeAdminForm
+    list_display = ["title", "kind", "current_status_label", "progress", "last_update", "stale"]
+    list_filter = ["kind", CurrentStatusFilter, "themes", "organisations", StaleFilter]
+    search_fields = ["title", "slug", "summary"]
+    autocomplete_fields = ["responsible_body", "themes", "sources"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [
+        StatusUpdateInline,
+        MilestoneInline,
+        OrganisationRoleInline,
+        CountryInline,
+        RelationInline,
+        ExternalLinkInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["kind", "title", "slug", "summary", "description", "themes", "sources", "seen_version"]}),
+        (_("Proposal"), {"fields": ["proposer", "venue", ("proposed_on", "proposed_on_precision")]}),
+        (
+            _("Program"),
+            {
+                "fields": [
+                    "instrument",
+                    "responsible_body",
+                    ("period_start", "period_start_precision"),
+                    ("period_end", "period_end_precision"),
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_current_status()
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is in every public URL and API link: it stays as first saved.
+        return ["slug"] if obj else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else self.prepopulated_fields
+
+    @admin.display(description=_("current status"), ordering="current_status")
+    def current_status_label(self, obj):
+        return status_label(obj.current_status)
+
+    @admin.display(description=_("progress"), ordering="current_progress")
+    def progress(self, obj):
+        return "" if obj.current_progress is None else f"{obj.current_progress}%"
+
+    @admin.display(description=_("last update"), ordering="last_reported_on")
+    def last_update(self, obj):
+        return obj.last_reported_on
+
+    @admin.display(description=_("stale"), boolean=True, ordering="is_stale")
+    def stale(self, obj):
+        return obj.is_stale
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            if isinstance(instance, StatusUpdate) and instance._state.adding:
+                instance.author = request.user
+            instance.save()
+        formset.save_m2m()
+
+
+# --- Status updates -----------------------------------------------------------------
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(SimpleHistoryAdmin):
+    form = StatusUpdateAdminForm
+    list_display = ["headline", "initiative", "reported_on", "status_label", "progress", "published", "author"]
+    list_filter = ["published", "status", "initiative__kind", "reported_on"]
+    list_select_related = ["initiative", "author"]
+    search_fields = ["headline", "body", "initiative__title", "initiative__slug"]
+    autocomplete_fields = ["initiative", "sources"]
+    readonly_fields = ["author", "created", "modified"]
+    date_hierarchy = "reported_on"
+    actions = ["publish", "unpublish"]
+    fields = [
+        "initiative",
+        ("reported_on", "reported_on_precision"),
+        ("status", "progress"),
+        "headline",
+        "body",
+        "sources",
+        "published",
+        "seen_version",
+        ("author", "created", "modified"),
+    ]
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        return status_label(obj.status)
+
+    def has_delete_permission(self, request, obj=None):
+        # Published updates are the public record: unpublish first, and the
+        # audit trail keeps both steps.
+        if obj is not None and obj.published:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Publish the selected updates"), permissions=["change"])
+    def publish(self, request, queryset):
+        result = services.publish_updates(updates=queryset, user=request.user)
+        if result.changed:
+            self.message_user(
+                request,
+                ngettext("Published %(count)d update.", "Published %(count)d updates.", len(result.changed))
+                % {"count": len(result.changed)},
+                messages.SUCCESS,
+            )
+        if result.refused:
+            self.message_user(
+                request,
+                gettext("Not published, because they cite no source: %(updates)s. Add a source first.")
+                % {"updates": "; ".join(update.headline for update in result.refused)},
+                messages.ERROR,
+            )
+
+    @admin.action(description=_("Unpublish the selected updates (back to draft)"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        result = services.unpublish_updates(updates=queryset, user=request.user)
+        self.message_user(
+            request,
+            ngettext("Unpublished %(count)d update.", "Unpublished %(count)d updates.", len(result.changed))
+            % {"count": len(result.changed)},
+            messages.SUCCESS,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "import-csv/",
+                self.admin_site.admin_view(self.import_csv_view),
+                name="initiatives_statusupdate_import_csv",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_csv_view(self, request):
+        """Upload, preview (a dry run that writes nothing), then confirm."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Import status updates from CSV"),
+            "columns": STATUS_UPDATE_COLUMNS,
+        }
+        if request.method == "POST" and "csv_text" in request.POST:
+            try:
+                _parsed, created = services.import_status_updates(
+                    csv_text=request.POST["csv_text"], author=request.user
+                )
+            except services.ImportRejected as rejected:
+                context["parsed"] = rejected.parsed
+            else:
+                self.message_user(
+                    request,
+                    ngettext("Imported %(count)d status update.", "Imported %(count)d status updates.", len(created))
+                    % {"count": len(created)},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:initiatives_statusupdate_changelist"))
+        elif request.method == "POST":
+            upload = request.FILES.get("csv_file")
+            if upload is None:
+                context["upload_error"] = gettext("Choose a CSV file.")
+            else:
+                try:
+                    csv_text = upload.read().decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    context["upload_error"] = gettext("The file is not UTF-8 text; save it as CSV UTF-8.")
+                else:
+                    context["parsed"] = parse_status_updates(csv_text)
+                    context["csv_text"] = csv_text
+        return TemplateResponse(request, "admin/initiatives/statusupdate/import_csv.html", context)
+
+
+# --- Milestones and reference data -------------------------------------------------------
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "initiative", "due_on", "achieved_on", "overdue"]
+    list_filter = ["initiative__kind", "due_on", "achieved_on"]
+    list_select_related = ["initiative"]
+    search_fields = ["title", "description", "initiative__title"]
+    autocomplete_fields = ["initiative", "source"]
+    date_hierarchy = "due_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_state()
+
+    @admin.display(description=_("overdue"), boolean=True, ordering="is_overdue")
+    def overdue(self, obj):
+        return obj.is_overdue
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "country"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Theme)
+class ThemeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "publisher", "kind", "published_on", "reference"]
+    list_filter = ["kind", "published_on"]
+    search_fields = ["title", "publisher", "author", "reference", "url"]
+    date_hierarchy = "published_on"
+
+
+# The links hang off an initiative and are edited inline there; they are listed
+# here too so that their own audit trail is one click away.
+
+
+@admin.register(InitiativeOrganisation)
+class InitiativeOrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["initiative", "organisation", "role"]
+    list_filter = ["role"]
+    list_select_related = ["initiative", "organisation"]
+    search_fields = ["initiative__title", "organisation__name"]
+    autocomplete_fields = ["initiative", "organisation"]
+
+
+@admin.register(InitiativeCountry)
+class InitiativeCountryAdmin(SimpleHistoryAdmin):
+    list_display = ["initiative", "country"]
+    list_filter = ["country"]
+    list_select_related = ["initiative"]
+    search_fields = ["initiative__title", "country"]
+    autocomplete_fields = ["initiative"]
+
+
+@admin.register(InitiativeRelation)
+class InitiativeRelationAdmin(SimpleHistoryAdmin):
+    list_display = ["from_initiative", "relation_type", "to_initiative"]
+    list_filter = ["relation_type"]
+    list_select_related = ["from_initiative", "to_initiative"]
+    search_fields = ["from_initiative__title", "to_initiative__title", "note"]
+    autocomplete_fields = ["from_initiative", "to_initiative"]
+
+
+@admin.register(ExternalLink)
+class ExternalLinkAdmin(SimpleHistoryAdmin):
+    list_display = ["initiative", "kind", "label", "url"]
+    list_filter = ["kind"]
+    list_select_related = ["initiative"]
+    search_fields = ["initiative__title", "label", "url"]
+    autocomplete_fields = ["initiative"]

@@ -1,0 +1,89 @@
+"""Writes with consequences beyond one form: publishing, unpublishing and the CSV
+import. Each runs in one transaction and saves object by object, so that every
+change lands in the audit trail with the analyst who made it."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from .models import StatusUpdate
+from .resources import parse_status_updates
+
+
+@dataclass
+class PublishResult:
+    changed: list
+    refused: list
+
+
+def _locked(updates):
+    """The updates, locked for the rest of the transaction, with has_source."""
+    cited = StatusUpdate.sources.through.objects.filter(statusupdate_id=OuterRef("pk"))
+    return list(
+        StatusUpdate.objects.select_for_update()
+        .filter(pk__in=[update.pk for update in updates])
+        .annotate(has_source=Exists(cited))
+        .order_by("pk")
+    )
+
+
+def _save_as(update, user):
+    update._history_user = user
+    update.save(update_fields=["published", "modified"])
+
+
+@transaction.atomic
+def publish_updates(*, updates, user):
+    """Publish the drafts among ``updates``; an update citing no source is refused."""
+    result = PublishResult(changed=[], refused=[])
+    for update in _locked(updates):
+        if update.published:
+            continue
+        if not update.has_source:
+            result.refused.append(update)
+            continue
+        update.published = True
+        _save_as(update, user)
+        result.changed.append(update)
+    return result
+
+
+@transaction.atomic
+def unpublish_updates(*, updates, user):
+    """Turn the published updates among ``updates`` back into drafts."""
+    result = PublishResult(changed=[], refused=[])
+    for update in _locked(updates):
+        if update.published:
+            update.published = False
+            _save_as(update, user)
+            result.changed.append(update)
+    return result
+
+
+class ImportRejected(Exception):
+    def __init__(self, parsed):
+        super().__init__("the file has errors")
+        self.parsed = parsed
+
+
+@transaction.atomic
+def import_status_updates(*, csv_text, author):
+    """Create the updates a CSV file describes, all or none.
+
+    The file is validated again here, inside the transaction that writes it, so
+    what is written is exactly what passed. Rows repeating an existing update
+    are skipped. Raises ImportRejected, writing nothing, if any row is bad.
+    """
+    parsed = parse_status_updates(csv_text)
+    if not parsed.is_valid:
+        raise ImportRejected(parsed)
+    created = []
+    for _row_number, row in parsed.rows:
+        values = {column: value for column, value in row.items() if column != "sources"}
+        update = StatusUpdate(author=author, **values)
+        update._history_user = author
+        update.save()
+        update.sources.set(row["sources"])
+        created.append(update)
+    return parsed, created
