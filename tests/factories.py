@@ -110,3 +110,14 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Milestone
+
+
+class AnalystFactory(UserFactory):
+    """A staff user in the "Analysts" group that the data migration creates."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def analysts_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(self.groups.model.objects.get(name="Analysts"))
