@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint check bench clean
+.PHONY: run serve test lint clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -19,6 +19,14 @@ run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_dataset
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-like: DEBUG off, static files collected and compressed, gunicorn.
+# Needs SECRET_KEY and ALLOWED_HOSTS in the environment (docs/deploy.md).
+serve: $(VENV)/.runtime
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (and ALLOWED_HOSTS); see docs/deploy.md"; exit 2; }
+	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(VENV)/bin/gunicorn -c tracker/gunicorn_conf.py tracker.wsgi
 
 test: $(VENV)/.dev
 	$(PY) manage.py check
