@@ -6,3 +6,6 @@ class InitiativesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "initiatives"
     verbose_name = _("Initiatives")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)
