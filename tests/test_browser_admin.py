@@ -1,0 +1,56 @@
+"""An analyst's round trip in a real browser: sign in, add a published, sourced
+status update to an initiative through its admin page, and find it listed."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from initiatives.models import StatusUpdate
+
+from .factories import AnalystFactory, InitiativeFactory, SourceFactory
+
+# serialized_rollback: the live server needs a transactional database, whose flush
+# would otherwise drop the Analysts group that the data migration created.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "correct horse battery staple"
+
+
+def choose_autocomplete(page, select_id, search):
+    """Pick an option in the admin's select2 autocomplete widget."""
+    page.locator(f"#{select_id} + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(search)
+    page.locator(".select2-results__option", has_text=search).first.click()
+
+
+def test_analyst_adds_a_published_sourced_update_inline_and_sees_it_listed(live_server, page):
+    analyst = AnalystFactory(username="aigerim")
+    initiative = InitiativeFactory(title="Digital Code")
+    SourceFactory(title="Digital Code adopted", publisher="Akorda")
+
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", "aigerim")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#user-tools")).to_contain_text("aigerim")
+
+    page.goto(f"{live_server.url}/admin/initiatives/initiative/{initiative.pk}/change/")
+    page.locator(".add-row a", has_text=re.compile("Add another status update", re.IGNORECASE)).click()
+    page.fill("#id_updates-0-reported_on", "2025-06-01")
+    page.select_option("#id_updates-0-status", "adopted")
+    page.fill("#id_updates-0-progress", "20")
+    page.fill("#id_updates-0-headline", "Digital Code signed into law")
+    choose_autocomplete(page, "id_updates-0-sources", "Digital Code adopted")
+    page.check("#id_updates-0-published")
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(f"{live_server.url}/admin/initiatives/statusupdate/")
+    row = page.locator("#result_list tbody tr", has_text="Digital Code signed into law")
+    expect(row).to_contain_text("Digital Code")
+    expect(row).to_contain_text("aigerim")
+    update = StatusUpdate.objects.get()
+    assert update.published
+    assert update.author == analyst
+    assert [source.title for source in update.sources.all()] == ["Digital Code adopted"]
