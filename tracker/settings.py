@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag on every page that has none, so unchanged pages answer 304 Not Modified.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -232,10 +234,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Appends each status value's meaning (vocabularies.STATUS_MEANINGS) to the description.
+    # Append each status value's meaning (vocabularies.STATUS_MEANINGS) to the description;
+    # declare that an empty query parameter counts as absent.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "initiatives.api.schema.describe_statuses",
+        "initiatives.api.schema.allow_empty_query_values",
     ],
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "initiatives.api.serializers.STATUS_CHOICES",
