@@ -300,7 +300,14 @@ def test_pagination_counts_and_caps(api):
     for bad in ["0", "-1", "abc", "1.5", "²"]:
         assert "page" in get(api, "/api/initiatives/", 400, page=bad).json()
     for far in [str(10**9), "9" * 18, "9" * 5000]:
-        assert get(api, "/api/initiatives/", 404 if len(far) <= 18 else 400, page=far).json()
+        assert get(api, "/api/initiatives/", 404, page=far).json()["detail"]
+
+
+def test_empty_parameters_count_as_absent(api, world):
+    """As the pages' forms send them: ?status=&as_of=&page= is the plain list."""
+    everything = slugs(api)
+    assert slugs(api, status="", as_of="", page="", page_size="", q="", stale="", theme="", ordering="") == everything
+    assert slugs(api, status=["", "in_progress"]) == ["ai-vision"]
 
 
 # --- as_of ---------------------------------------------------------------------------

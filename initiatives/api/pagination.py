@@ -4,9 +4,10 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 POSITIVE_INT = re.compile(r"\A[0-9]{1,18}\Z")
+DIGITS = re.compile(r"\A[0-9]+\Z")
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -45,6 +46,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_query_param)
         if raw is None or raw == "":
             return 1
+        if DIGITS.match(raw) and not POSITIVE_INT.match(raw):
+            # A well-formed page number too big for any database: past the last page.
+            raise NotFound(self.invalid_page_message.format(page_number=raw[:20] + "...", message=_("Too large.")))
         return self._positive_int(self.page_query_param, raw)
 
     def get_schema_operation_parameters(self, view):

@@ -10,3 +10,13 @@ def describe_statuses(result, generator, request, public):
     lines.append(f"- `null`, {NOT_ASSESSED_LABEL}: {NOT_ASSESSED_MEANING}")
     result["info"]["description"] = result["info"].get("description", "") + "\n".join(str(line) for line in lines)
     return result
+
+
+def allow_empty_query_values(result, generator, request, public):
+    """Declare what the API does with ``?param=``: an empty value counts as absent."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    parameter["allowEmptyValue"] = True
+    return result

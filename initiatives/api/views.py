@@ -7,12 +7,12 @@ is a 400. Drafts never leave the database: every StatusUpdate read starts from
 """
 
 import hashlib
+import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Q
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django_countries import countries
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, ValidationError
@@ -26,12 +26,17 @@ from .links import Links
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]{1,200}"
 ID_PATTERN = r"[0-9]{1,18}"
+# Routes take any key, so a malformed one still gets the API's JSON 404 (not the site's HTML page).
+ANY_KEY = r"[^/]+"
 
 # --- Schema pieces shared by every endpoint ------------------------------------------
 
+# Dates from EARLIEST_AS_OF (1990-01-01) on, as a pattern, since OpenAPI has no minimum for dates.
+assert EARLIEST_AS_OF.isoformat() == "1990-01-01", "update AS_OF_DATE_PATTERN"  # noqa: S101
+AS_OF_DATE_PATTERN = r"^(199[0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 AS_OF = OpenApiParameter(
     AS_OF_PARAM,
-    OpenApiTypes.DATE,
+    {"type": "string", "format": "date", "pattern": AS_OF_DATE_PATTERN},
     description=(
         "Time travel: answer as things stood on this date (YYYY-MM-DD, on or after "
         f"{EARLIEST_AS_OF.isoformat()}). Current status, progress, last update and staleness are computed "
@@ -52,9 +57,9 @@ STATUS_FILTER = OpenApiParameter(
 def search_parameter(what):
     return OpenApiParameter(
         "q",
-        {"type": "string", "maxLength": MAX_QUERY_LENGTH},
-        description=f"Search: case-insensitive substring of {what}. At most {MAX_QUERY_LENGTH} characters "
-        "(longer is a 400).",
+        {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\u0000]*$"},
+        description=f"Search: case-insensitive substring of {what}. At most {MAX_QUERY_LENGTH} characters, "
+        "no NUL characters (else a 400).",
     )
 
 
@@ -129,6 +134,7 @@ class RowViewSet(viewsets.ReadOnlyModelViewSet):
     values_fields = ()
     detail_values_fields = None
     tiebreak = "pk"
+    key_pattern = ID_PATTERN
     detail_serializer_class = None
 
     # -- request set-up
@@ -179,6 +185,8 @@ class RowViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         key = kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if not re.fullmatch(self.key_pattern, key):
+            raise NotFound()
         fields = self.detail_values_fields or self.values_fields
         row = self.get_queryset().filter(**{self.lookup_field: key}).values(*fields).first()
         if row is None:
@@ -222,7 +230,8 @@ class InitiativeViewSet(RowViewSet):
     values_fields = rows.INITIATIVE_FIELDS
     detail_values_fields = rows.INITIATIVE_DETAIL_FIELDS
     lookup_field = "slug"
-    lookup_value_regex = SLUG_PATTERN
+    lookup_value_regex = ANY_KEY
+    key_pattern = SLUG_PATTERN
 
     def get_queryset(self):
         return Initiative.objects.with_current_status(as_of=self.as_of).select_related("responsible_body")
@@ -250,7 +259,8 @@ class StatusUpdateViewSet(RowViewSet):
     filterset_class = filters.StatusUpdateFilter
     values_fields = rows.STATUS_UPDATE_FIELDS
     tiebreak = "-pk"
-    lookup_value_regex = ID_PATTERN
+    lookup_value_regex = ANY_KEY
+    key_pattern = ID_PATTERN
 
     def get_queryset(self):
         return StatusUpdate.objects.published().as_of(self.as_of)
@@ -272,7 +282,8 @@ class MilestoneViewSet(RowViewSet):
     serializer_class = serializers.MilestoneSerializer
     filterset_class = filters.MilestoneFilter
     values_fields = rows.MILESTONE_FIELDS
-    lookup_value_regex = ID_PATTERN
+    lookup_value_regex = ANY_KEY
+    key_pattern = ID_PATTERN
 
     def get_queryset(self):
         return Milestone.objects.with_state(self.as_of)
@@ -292,7 +303,8 @@ class OrganisationViewSet(RowViewSet):
     filterset_class = filters.OrganisationFilter
     values_fields = rows.ORGANISATION_FIELDS
     lookup_field = "slug"
-    lookup_value_regex = SLUG_PATTERN
+    lookup_value_regex = ANY_KEY
+    key_pattern = SLUG_PATTERN
 
     def get_queryset(self):
         return Organisation.objects.all()
@@ -315,7 +327,8 @@ class ThemeViewSet(RowViewSet):
     filterset_class = filters.ThemeFilter
     values_fields = rows.THEME_FIELDS
     lookup_field = "slug"
-    lookup_value_regex = SLUG_PATTERN
+    lookup_value_regex = ANY_KEY
+    key_pattern = SLUG_PATTERN
 
     def get_queryset(self):
         return Theme.objects.all()
@@ -337,7 +350,8 @@ class SourceViewSet(RowViewSet):
     serializer_class = serializers.SourceSerializer
     filterset_class = filters.SourceFilter
     values_fields = rows.SOURCE_FIELDS
-    lookup_value_regex = ID_PATTERN
+    lookup_value_regex = ANY_KEY
+    key_pattern = ID_PATTERN
 
     def get_queryset(self):
         sources = Source.objects.all()
