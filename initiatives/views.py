@@ -162,15 +162,19 @@ class DashboardView(AsOfMixin, TemplateView):
             {"code": kind.value, "label": kind.label, "count": by_kind.get(kind.value, 0)} for kind in InitiativeKind
         ]
 
-        milestones = Milestone.objects.with_state(as_of).select_related("initiative").only(
-            "pk",
-            "title",
-            "due_on",
-            "due_on_precision",
-            "achieved_on",
-            "achieved_on_precision",
-            "initiative__title",
-            "initiative__slug",
+        milestones = (
+            Milestone.objects.with_state(as_of)
+            .select_related("initiative")
+            .only(
+                "pk",
+                "title",
+                "due_on",
+                "due_on_precision",
+                "achieved_on",
+                "achieved_on_precision",
+                "initiative__title",
+                "initiative__slug",
+            )
         )
         recent = initiatives_with_status(as_of).filter(last_reported_on__isnull=False)
         context.update(

@@ -28,27 +28,41 @@ def site(transactional_db):
     ministry = OrganisationFactory(name="Ministry of Digital Development", slug="mdd")
     source = SourceFactory(title="Presidential address", url="https://example.org/a", published_on_precision="day")
     vision = InitiativeFactory(
-        title="AI Development Vision", slug="ai-vision", summary="The national AI concept.",
-        description="Line one.\nLine two.", period_start=datetime.date(2024, 1, 1), period_start_precision="year",
-        period_end=datetime.date(2029, 12, 31), period_end_precision="year",
+        title="AI Development Vision",
+        slug="ai-vision",
+        summary="The national AI concept.",
+        description="Line one.\nLine two.",
+        period_start=datetime.date(2024, 1, 1),
+        period_start_precision="year",
+        period_end=datetime.date(2029, 12, 31),
+        period_end_precision="year",
     )
     vision.themes.add(theme)
     InitiativeOrganisation.objects.create(initiative=vision, organisation=ministry, role=Role.LEAD)
     InitiativeCountry.objects.create(initiative=vision, country="KZ")
-    update = StatusUpdateFactory(initiative=vision, reported_on=TODAY - datetime.timedelta(days=5),
-                                 status=Status.IN_PROGRESS, progress=35, headline="Supercomputer commissioned")
+    update = StatusUpdateFactory(
+        initiative=vision,
+        reported_on=TODAY - datetime.timedelta(days=5),
+        status=Status.IN_PROGRESS,
+        progress=35,
+        headline="Supercomputer commissioned",
+    )
     update.sources.add(source)
-    StatusUpdateFactory(initiative=vision, reported_on=datetime.date(2024, 7, 1), status=Status.ADOPTED,
-                        headline="Vision adopted")
-    MilestoneFactory(initiative=vision, title="AI law adopted", due_on=datetime.date(2024, 12, 31),
-                     due_on_precision="year")
+    StatusUpdateFactory(
+        initiative=vision, reported_on=datetime.date(2024, 7, 1), status=Status.ADOPTED, headline="Vision adopted"
+    )
+    MilestoneFactory(
+        initiative=vision, title="AI law adopted", due_on=datetime.date(2024, 12, 31), due_on_precision="year"
+    )
     MilestoneFactory(initiative=vision, title="Ten labs", due_on=TODAY + datetime.timedelta(days=90))
-    belt = InitiativeFactory(title="Digital Security Belt", slug="belt", kind=InitiativeKind.PROPOSAL,
-                             summary="A Belt and Road proposal.")
+    belt = InitiativeFactory(
+        title="Digital Security Belt", slug="belt", kind=InitiativeKind.PROPOSAL, summary="A Belt and Road proposal."
+    )
     InitiativeRelation.objects.create(from_initiative=vision, to_initiative=belt, relation_type=RelationType.RELATED_TO)
     stalled = InitiativeFactory(title="Cyber Shield", slug="cyber-shield", summary="Strategy.")
-    StatusUpdateFactory(initiative=stalled, reported_on=TODAY - datetime.timedelta(days=500), status=Status.STALLED,
-                        headline="No news")
+    StatusUpdateFactory(
+        initiative=stalled, reported_on=TODAY - datetime.timedelta(days=500), status=Status.STALLED, headline="No news"
+    )
     return {"vision": vision}
 
 
