@@ -423,6 +423,11 @@ def test_as_of_before_any_update_shows_not_assessed(client, world):
     assert "Not yet assessed" in body
 
 
+def test_bad_as_of_page_offers_the_same_page_for_today(client, world):
+    body = text(client.get("/initiatives/?status=adopted&as_of=2024-02-30"))
+    assert 'href="/initiatives/?status=adopted">Show this page for today' in body
+
+
 def test_no_banner_without_as_of(client, world):
     assert "as-of-banner" not in text(client.get("/"))
 
