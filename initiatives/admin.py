@@ -5,8 +5,10 @@ and a CSV import of status updates."""
 from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -34,6 +36,10 @@ from .models import (
 from .resources import parse_status_updates
 from .vocabularies import NOT_ASSESSED_LABEL, NOT_ASSESSED_MEANING, STATUS_MEANINGS, Status
 
+# Every row is validated before anything is written; beyond this a file is
+# better split than held in one request.
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
 
 def status_label(status):
     """The status as its label, with its meaning as the tooltip."""
@@ -53,6 +59,15 @@ def axes_lockout_response(request, original_response=None, credentials=None):
         "wait": timeuntil(now + cool_off, now) if cool_off else None,
     }
     return render(request, "admin/lockout.html", context, status=429)
+
+
+class ConflictGuardedAdmin(SimpleHistoryAdmin):
+    """Reverting to an old version is a save too: it runs in a transaction, as
+    the change view does, so the conflict check can lock the row."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 # --- Initiatives ----------------------------------------------------------------------
@@ -142,7 +157,7 @@ class ExternalLinkInline(admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(SimpleHistoryAdmin):
+class InitiativeAdmin(ConflictGuardedAdmin):
     form = InitiativeAdminForm
     list_display = ["title", "kind", "current_status_label", "progress", "last_update", "stale"]
     list_filter = ["kind", CurrentStatusFilter, "themes", "organisations", StaleFilter]
@@ -214,7 +229,7 @@ class InitiativeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(SimpleHistoryAdmin):
+class StatusUpdateAdmin(ConflictGuardedAdmin):
     form = StatusUpdateAdminForm
     list_display = ["headline", "initiative", "reported_on", "status_label", "progress", "published", "author"]
     list_filter = ["published", "status", "initiative__kind", "reported_on"]
@@ -319,6 +334,10 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
             upload = request.FILES.get("csv_file")
             if upload is None:
                 context["upload_error"] = gettext("Choose a CSV file.")
+            elif upload.size > MAX_IMPORT_BYTES:
+                context["upload_error"] = gettext("The file is larger than %(size)s; split it into smaller files.") % {
+                    "size": filesizeformat(MAX_IMPORT_BYTES)
+                }
             else:
                 try:
                     csv_text = upload.read().decode("utf-8-sig")

@@ -74,7 +74,7 @@ def form_data(response):
                 data[bound.html_name] = str(value)
 
     add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         add(inline.formset.management_form)
         for form in inline.formset.forms:
             add(form)
@@ -422,6 +422,21 @@ def test_admin_edit_is_recorded_with_who_and_the_field_level_change(analyst_clie
     content = history_page.content.decode()
     assert analyst.username in content
     assert "After" in content
+
+
+def test_reverting_to_an_earlier_version_from_the_history_goes_through_the_admin(analyst_client, analyst):
+    update = StatusUpdateFactory(published=False, headline="First wording")
+    first_version = update.history.get().history_id
+    update.headline = "Second wording"
+    update.save()
+    url = reverse("admin:initiatives_statusupdate_simple_history", args=[update.pk, first_version])
+
+    response = analyst_client.post(url, form_data(analyst_client.get(url)))
+
+    assert response.status_code == 302
+    update.refresh_from_db()
+    assert update.headline == "First wording"
+    assert update.history.first().history_user == analyst
 
 
 def test_theme_changes_of_an_initiative_are_recorded():
