@@ -641,3 +641,35 @@ def test_templates_have_no_inline_styles_or_scripts():
             continue
         source = template.read_text()
         assert "style=" not in source and "<style" not in source and "<script" not in source, template
+
+
+def test_as_of_ignores_milestones_achieved_later(client):
+    initiative = InitiativeFactory(slug="late")
+    MilestoneFactory(
+        initiative=initiative,
+        title="Law passed",
+        due_on=datetime.date(2024, 6, 30),
+        achieved_on=datetime.date(2025, 3, 1),
+    )
+    today = text(client.get("/initiatives/late/"))
+    assert "flag-achieved" in today and "flag-overdue" not in today
+    past = text(client.get("/initiatives/late/?as_of=2024-12-31"))
+    assert "flag-overdue" in past and "flag-achieved" not in past
+    assert "1 March 2025" not in past
+
+
+def test_timeline_chart_lists_programs_and_milestones_in_its_table(client):
+    program = InitiativeFactory(
+        title="Digital Code",
+        kind=InitiativeKind.PROGRAM,
+        period_start=datetime.date(2024, 1, 1),
+        period_start_precision="year",
+    )
+    MilestoneFactory(
+        initiative=program, title="Code signed", due_on=datetime.date(2025, 6, 30), due_on_precision="month"
+    )
+    body = text(client.get("/"))
+    chart = body.split('class="chart chart-timeline"')[1].split("</svg>")[0]
+    assert "Digital Code" in chart and "Code signed" in chart
+    table = body.split("Programs, their periods and milestones")[1].split("</table>")[0]
+    assert "Digital Code" in table and "Code signed" in table and "June 2025" in table
