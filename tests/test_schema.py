@@ -10,6 +10,8 @@ import datetime
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -36,6 +38,13 @@ def world(db, settings):
     ExternalLink.objects.create(initiative=first, kind="legal_act", label="No. 1")
     InitiativeFactory(kind="proposal")  # not yet assessed
     StatusUpdateFactory(initiative=first, published=False, reported_on=datetime.date(2025, 1, 1))
+    # schemathesis calls the WSGI app directly, so, as Django's test client does, keep
+    # the end of each request from closing the connection that holds the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 REFERENCES = {"theme", "organisation"}
