@@ -422,6 +422,12 @@ class InitiativeDetailView(AsOfMixin, DetailView):
             }
             for r in initiative.incoming
         ]
+        # The related initiatives with their own status as of the same date: one query.
+        others = {r["other"].pk for r in relations}
+        if others:
+            annotated = {other.pk: other for other in initiatives_with_status(self.as_of).filter(pk__in=others)}
+            for relation in relations:
+                relation["other"] = annotated.get(relation["other"].pk, relation["other"])
         context["relations"] = sorted(relations, key=lambda r: (str(r["label"]), r["other"].title))
         context["api_url"] = f"/api/initiatives/{initiative.slug}/"
         return context

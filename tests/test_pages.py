@@ -185,6 +185,7 @@ def test_relation_shows_on_both_ends(client, world):
     assert "Part of" in text(client.get("/initiatives/cyber-shield/"))
     belt = text(client.get("/initiatives/belt/"))
     assert "Includes" in belt and "Cyber Shield" in belt
+    assert "status-stalled" in belt  # the related initiative's own status
 
 
 def test_not_assessed_initiative_says_so(client, world):
@@ -551,7 +552,7 @@ PAGE_QUERY_BUDGETS = {
     "dashboard": 7,  # grouped counts, recent, stale, overdue, upcoming, timeline programs + milestones
     "list": 9,  # page count + rows + themes prefetch + one aggregate per facet (5) + flags
     "list-filtered": 13,  # the same, plus the slug lookups that validate theme filters
-    "detail": 11,  # initiative + one prefetch per related table
+    "detail": 12,  # initiative + one prefetch per related table + the related initiatives' statuses
     "updates": 3,  # count + rows + sources prefetch
     "organisation": 3,
     "theme": 2,
