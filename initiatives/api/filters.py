@@ -92,10 +92,31 @@ for _filterset in (StatusUpdateFilter, MilestoneFilter):
     extend_schema_field({"type": "string", "pattern": "^[^\\u0000]*$"})(_filterset.base_filters["initiative"])
 
 
+RANGE_SUFFIXES = ("", "_after", "_before", "_min", "_max")
+
+
 class FilterBackend(DjangoFilterBackend):
-    """Filters list requests only: a detail is addressed by its key alone (plus ``as_of``)."""
+    """Filters list requests only: a detail is addressed by its key alone (plus ``as_of``).
+
+    A list request that names none of the FilterSet's parameters skips building
+    the FilterSet and its form (the country field alone carries 249 choices to
+    copy), which is most of the filter cost on an unfiltered page.
+    """
+
+    _parameters = {}
+
+    def parameters(self, filterset_class):
+        names = self._parameters.get(filterset_class)
+        if names is None:
+            names = self._parameters[filterset_class] = frozenset(
+                name + suffix for name in filterset_class.base_filters for suffix in RANGE_SUFFIXES
+            )
+        return names
 
     def filter_queryset(self, request, queryset, view):
         if getattr(view, "action", None) != "list":
+            return queryset
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or self.parameters(filterset_class).isdisjoint(request.query_params.keys()):
             return queryset
         return super().filter_queryset(request, queryset, view)
