@@ -1,20 +1,34 @@
 """An analyst's round trip in a real browser: sign in, add a published, sourced
 status update to an initiative through its admin page, and find it listed."""
 
+import importlib
 import re
+from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import expect
 
 from initiatives.models import StatusUpdate
 
 from .factories import AnalystFactory, InitiativeFactory, SourceFactory
 
-# serialized_rollback: the live server needs a transactional database, whose flush
-# would otherwise drop the Analysts group that the data migration created.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def analysts_group(transactional_db):
+    """The live server needs a transactional database, and an earlier test's
+    flush may have emptied it of the group the data migration created: rebuild
+    it with that same migration code, against the migration's own model state."""
+    if not Group.objects.filter(name="Analysts").exists():
+        migration = importlib.import_module("initiatives.migrations.0003_analysts_group")
+        state_apps = MigrationLoader(connection).project_state(("initiatives", "0003_analysts_group")).apps
+        migration.create_analysts_group(state_apps, SimpleNamespace(connection=connection))
 
 
 def choose_autocomplete(page, select_id, search):
@@ -24,7 +38,7 @@ def choose_autocomplete(page, select_id, search):
     page.locator(".select2-results__option", has_text=search).first.click()
 
 
-def test_analyst_adds_a_published_sourced_update_inline_and_sees_it_listed(live_server, page):
+def test_analyst_adds_a_published_sourced_update_inline_and_sees_it_listed(live_server, page, analysts_group):
     analyst = AnalystFactory(username="aigerim")
     initiative = InitiativeFactory(title="Digital Code")
     SourceFactory(title="Digital Code adopted", publisher="Akorda")
