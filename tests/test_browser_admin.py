@@ -68,3 +68,31 @@ def test_analyst_adds_a_published_sourced_update_inline_and_sees_it_listed(live_
     assert update.published
     assert update.author == analyst
     assert [source.title for source in update.sources.all()] == ["Digital Code adopted"]
+
+
+def test_analyst_imports_a_csv_after_a_dry_run(live_server, page, analysts_group):
+    AnalystFactory(username="aigerim")
+    InitiativeFactory(slug="cyber-shield")
+    source = SourceFactory()
+    csv_text = (
+        "initiative,reported_on,reported_on_precision,status,progress,headline,body,sources,published\n"
+        f'cyber-shield,2025-02-10,day,in_progress,35,Centre opened,"First line\nsecond line",{source.pk},true\n'
+    )
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/initiatives/statusupdate/")
+    page.fill("input[name=username]", "aigerim")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.get_by_role("link", name="Import from CSV").click()
+    page.set_input_files(
+        "#id_csv_file", files=[{"name": "updates.csv", "mimeType": "text/csv", "buffer": csv_text.encode()}]
+    )
+    page.get_by_role("button", name="Check the file (dry run)").click()
+    expect(page.locator("h2")).to_contain_text("Dry run: 1 status update would be created.")
+    assert not StatusUpdate.objects.exists()
+
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.locator(".messagelist")).to_contain_text("Imported 1 status update.")
+    update = StatusUpdate.objects.get()
+    assert update.body.splitlines() == ["First line", "second line"]
+    assert update.published
