@@ -5,8 +5,9 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -207,6 +208,23 @@ def test_create_analyst_makes_a_staff_member_of_the_group_without_printing_the_p
     assert not user.is_superuser
     assert user.check_password("a long unguessable passphrase")
     assert "passphrase" not in out.getvalue()
+
+
+def test_create_analyst_refuses_mismatched_prompted_passwords(monkeypatch):
+    monkeypatch.delenv("ANALYST_PASSWORD", raising=False)
+    answers = iter(["a long unguessable passphrase", "a different passphrase"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
+
+    with pytest.raises(CommandError, match="differ"):
+        call_command("create_analyst", "aigerim")
+
+    assert not get_user_model().objects.filter(username="aigerim").exists()
+
+
+def test_create_analyst_refuses_a_weak_password(monkeypatch):
+    monkeypatch.setenv("ANALYST_PASSWORD", "password")
+    with pytest.raises(CommandError, match="too common"):
+        call_command("create_analyst", "aigerim")
 
 
 # --- Status updates -------------------------------------------------------------------
