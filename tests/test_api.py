@@ -641,3 +641,22 @@ def test_docs_are_served_from_local_assets(api):
     script = api.get("/api/docs/?script=")
     assert script.status_code == 200
     assert b"/api/schema/" in script.content
+
+
+def test_labels_follow_the_requested_language(api, world):
+    russian = api.get("/api/initiatives/ai-vision/", HTTP_ACCEPT="application/json", HTTP_ACCEPT_LANGUAGE="ru")
+    english = get(api, "/api/initiatives/ai-vision/").json()
+    assert english["countries"] == [{"code": "KZ", "name": "Kazakhstan"}]
+    assert russian.json()["countries"] == [{"code": "KZ", "name": "Казахстан"}]
+    assert get(api, "/api/initiatives/ai-vision/").json() == english  # the Russian labels did not stick
+
+
+def test_throttle_tells_when_to_retry(api, settings):
+    settings.API_ANON_RATE = "2/hour"
+    cache.clear()
+    get(api, "/api/sources/")
+    get(api, "/api/sources/")
+    response = get(api, "/api/sources/", 429)
+    assert 0 < int(response["Retry-After"]) <= 3600
+    settings.API_ANON_RATE = None
+    get(api, "/api/sources/")

@@ -9,6 +9,7 @@ fields and tests/test_schema.py validates responses against the schema, so the
 two cannot drift apart.
 """
 
+from django.utils import translation
 from django_countries import countries
 from rest_framework import serializers
 
@@ -36,7 +37,18 @@ STATUS_HELP = (
 
 
 class Vocabulary:
-    """Labels in the request's language, looked up once per request rather than per row."""
+    """Labels in one language, looked up once rather than per row; ``for_language``
+    keeps one per language for the life of the process (labels are code, not data)."""
+
+    _by_language = {}
+
+    @classmethod
+    def for_language(cls, language):
+        vocabulary = cls._by_language.get(language)
+        if vocabulary is None:
+            with translation.override(language):
+                vocabulary = cls._by_language[language] = cls()
+        return vocabulary
 
     def __init__(self):
         self.status = {status.value: str(status.label) for status in Status}
@@ -78,7 +90,7 @@ class RowSerializer(serializers.Serializer):
     def vocabulary(self):
         vocabulary = self.context.get("vocabulary")
         if vocabulary is None:
-            vocabulary = self.context["vocabulary"] = Vocabulary()
+            vocabulary = self.context["vocabulary"] = Vocabulary.for_language(translation.get_language())
         return vocabulary
 
 

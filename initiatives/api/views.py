@@ -11,6 +11,7 @@ import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Q
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django_countries import countries
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -154,7 +155,7 @@ class RowViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["links"] = Links(self.request, self.as_of)
-        context["vocabulary"] = serializers.Vocabulary()
+        context["vocabulary"] = serializers.Vocabulary.for_language(translation.get_language())
         return context
 
     # -- reads
