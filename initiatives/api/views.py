@@ -9,6 +9,7 @@ is a 400. Drafts never leave the database: every StatusUpdate read starts from
 import hashlib
 import re
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Q
 from django.utils import translation
@@ -168,15 +169,25 @@ class RowViewSet(viewsets.ReadOnlyModelViewSet):
 
     def ordering_of(self, queryset):
         """The requested (or default) ordering, empty values last either way on every
-        database, then a unique tie-breaker so pages never overlap."""
+        database, then a unique tie-breaker so pages never overlap.
+
+        Only columns that can be empty get NULLS LAST: on a NOT NULL column it
+        changes nothing but would keep PostgreSQL from walking the index.
+        """
         ordering = []
         for field in queryset.query.order_by or queryset.model._meta.ordering:
-            if isinstance(field, str):
-                descending = field.startswith("-")
-                field = F(field.lstrip("-"))
-                field = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+            if isinstance(field, str) and self.nullable(queryset.model, field.lstrip("-")):
+                expression = F(field.lstrip("-"))
+                field = expression.desc(nulls_last=True) if field.startswith("-") else expression.asc(nulls_last=True)
             ordering.append(field)
         return [*ordering, self.tiebreak]
+
+    @staticmethod
+    def nullable(model, name):
+        try:
+            return model._meta.get_field(name).null
+        except FieldDoesNotExist:  # an annotation, such as current_progress
+            return True
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
