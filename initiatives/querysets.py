@@ -126,7 +126,6 @@ class InitiativeQuerySet(models.QuerySet):
         if not words:
             return self.none() if (query or "").strip() else self
         StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
-        updates = StatusUpdate.objects.published().filter(initiative=OuterRef("pk"))
         if connections[self.db].vendor == "postgresql":
             tsquery = prefix_tsquery(words)
             document = (
@@ -134,10 +133,19 @@ class InitiativeQuerySet(models.QuerySet):
                 + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
                 + SearchVector("description", weight="C", config=SEARCH_CONFIG)
             )
-            matching_updates = updates.annotate(document=UPDATE_DOCUMENT).filter(document=tsquery)
+            # Two id sets, each found through its own GIN index, then one cheap hash
+            # lookup per row; "document @@ query OR EXISTS(...)" would compute the
+            # document of every initiative instead (a sequential scan).
+            by_text = self.model._base_manager.annotate(document=document).filter(document=tsquery).values("pk")
+            by_update = (
+                StatusUpdate.objects.published()
+                .annotate(document=UPDATE_DOCUMENT)
+                .filter(document=tsquery)
+                .values("initiative_id")
+            )
             return (
-                self.annotate(search_document=document, search_rank=SearchRank(document, tsquery))
-                .filter(Q(search_document=tsquery) | Exists(matching_updates))
+                self.filter(Q(pk__in=by_text) | Q(pk__in=by_update))
+                .annotate(search_rank=SearchRank(document, tsquery))
                 .order_by("-search_rank", "title")
             )
         in_text = Q()
@@ -149,6 +157,7 @@ class InitiativeQuerySet(models.QuerySet):
             in_title &= Q(title__icontains=word)
             in_summary &= Q(summary__icontains=word)
             in_update &= Q(headline__icontains=word) | Q(body__icontains=word)
+        updates = StatusUpdate.objects.published().filter(initiative=OuterRef("pk"))
         return (
             self.filter(in_text | Exists(updates.filter(in_update)))
             .annotate(

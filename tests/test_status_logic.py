@@ -4,6 +4,7 @@ last update, staleness and overdue milestones, today and as of a past date."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -296,3 +297,15 @@ def test_status_annotation_query_count_does_not_grow(django_assert_num_queries, 
     assert all(row.current_status == Status.IN_PROGRESS for row in rows)
     with django_assert_num_queries(1):
         list(Initiative.objects.stale(as_of=JUN))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN search indexes exist on PostgreSQL only")
+def test_postgresql_search_is_served_by_the_gin_indexes():
+    """The indexed expressions match the compiled ones (tiny test tables would be
+    scanned anyway, so sequential scans are ruled out to ask what *can* serve it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = Initiative.objects.search("digital").explain()
+
+    assert "initiative_search_idx" in plan
+    assert "statusupdate_search_idx" in plan

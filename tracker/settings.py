@@ -111,6 +111,11 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Short web queries: JIT compilation cost more than it saved (36-460 ms on
+    # searches at 10k initiatives, measured with EXPLAIN ANALYZE).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
