@@ -30,7 +30,7 @@ serve: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(PY) manage.py check
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
