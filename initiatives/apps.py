@@ -9,3 +9,6 @@ class InitiativesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the receivers)
+        from .cache import connect_invalidation
+
+        connect_invalidation()

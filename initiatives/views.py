@@ -18,6 +18,7 @@ from django_countries import countries
 from django_filters.views import FilterView
 
 from . import charts
+from .cache import cached
 from .filters import InitiativeFilter, StatusUpdateFilter
 from .models import (
     Initiative,
@@ -148,6 +149,11 @@ class DashboardView(AsOfMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Every figure here aggregates all initiatives: cached per data version.
+        context.update(cached("dashboard", as_of=self.as_of, compute=self.dashboard_data))
+        return context
+
+    def dashboard_data(self):
         as_of = self.as_of
         annotated = Initiative.objects.with_current_status(as_of=as_of)
 
@@ -177,21 +183,19 @@ class DashboardView(AsOfMixin, TemplateView):
             )
         )
         recent = initiatives_with_status(as_of).filter(last_reported_on__isnull=False)
-        context.update(
-            total=total,
-            statuses=statuses,
-            kinds=kinds,
-            recently_updated=recent.order_by("-last_reported_on", "title")[:DASHBOARD_LIST_LENGTH],
-            overdue_milestones=milestones.overdue(as_of).order_by("due_on", "title")[:DASHBOARD_LIST_LENGTH],
-            upcoming_milestones=milestones.upcoming(as_of)[:DASHBOARD_LIST_LENGTH],
-            stale_initiatives=initiatives_with_status(as_of)
-            .stale(as_of)
-            .order_by("last_reported_on", "title")[:DASHBOARD_LIST_LENGTH],
-            stale_after_days=settings.TRACKER_STALE_AFTER_DAYS,
-            status_chart=charts.status_bar_chart(statuses),
-            timeline_chart=charts.program_timeline(as_of),
-        )
-        return context
+        stale = initiatives_with_status(as_of).stale(as_of).order_by("last_reported_on", "title")
+        return {
+            "total": total,
+            "statuses": statuses,
+            "kinds": kinds,
+            "recently_updated": list(recent.order_by("-last_reported_on", "title")[:DASHBOARD_LIST_LENGTH]),
+            "overdue_milestones": list(milestones.overdue(as_of).order_by("due_on", "title")[:DASHBOARD_LIST_LENGTH]),
+            "upcoming_milestones": list(milestones.upcoming(as_of)[:DASHBOARD_LIST_LENGTH]),
+            "stale_initiatives": list(stale[:DASHBOARD_LIST_LENGTH]),
+            "stale_after_days": settings.TRACKER_STALE_AFTER_DAYS,
+            "status_chart": charts.status_bar_chart(statuses),
+            "timeline_chart": charts.program_timeline(as_of),
+        }
 
 
 # --- Initiative list with facets -------------------------------------------------------
@@ -224,7 +228,9 @@ class InitiativeListView(AsOfMixin, ClampedPaginationMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        facets = self.facets()
+        # Six aggregates over every initiative: cached per data version and filter state.
+        facet_state = sorted((key, value) for key, value in self.request.GET.lists() if key not in ("page", "ordering"))
+        facets = cached("facets", as_of=self.as_of, parts=facet_state, compute=self.facets)
         context["facets"] = facets
         context["active_filters"] = [value for facet in facets for value in facet["values"] if value["selected"]]
         context["ordering_choices"] = self.filterset.filters["ordering"].field.choices

@@ -1,0 +1,69 @@
+"""Caching of computed page data, invalidated by any change to the tracked data.
+
+Every cached value is keyed by a data version that any save, delete or
+many-to-many change of a tracked model moves on, so an analyst's edit is visible
+on the next request on every app server (the cache is shared through Redis when
+REDIS_URL is set). Keys also carry the language and the date the page is computed
+for, because staleness and overdue move with the calendar.
+"""
+
+import hashlib
+import time
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import translation
+
+from .querysets import resolve_as_of
+
+VERSION_KEY = "tracker:data-version"
+# A safety net only: invalidation is by version, so entries never go stale sooner.
+TIMEOUT_SECONDS = 60 * 60
+
+
+def data_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_data_version():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def cached(name, *, as_of, parts=(), compute):
+    """compute(), or its cached value for this data version, language and date."""
+    fingerprint = hashlib.sha256(repr(tuple(parts)).encode()).hexdigest()[:32]
+    day = resolve_as_of(as_of).isoformat()
+    key = f"tracker:{data_version()}:{name}:{translation.get_language()}:{day}:{fingerprint}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT_SECONDS)
+    return value
+
+
+def _data_changed(sender, **kwargs):
+    # Now, for reads inside the same transaction; and again after commit, so a
+    # request that read the old rows meanwhile cannot keep them under the new version.
+    bump_data_version()
+    transaction.on_commit(bump_data_version)
+
+
+def connect_invalidation():
+    for model in apps.get_app_config("initiatives").get_models():
+        post_save.connect(_data_changed, sender=model, dispatch_uid=f"tracker-cache-save-{model._meta.label}")
+        post_delete.connect(_data_changed, sender=model, dispatch_uid=f"tracker-cache-delete-{model._meta.label}")
+    for through in (
+        apps.get_model("initiatives", "Initiative").themes.through,
+        apps.get_model("initiatives", "Initiative").sources.through,
+        apps.get_model("initiatives", "StatusUpdate").sources.through,
+    ):
+        m2m_changed.connect(_data_changed, sender=through, dispatch_uid=f"tracker-cache-m2m-{through._meta.label}")
