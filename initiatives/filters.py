@@ -75,8 +75,11 @@ class InitiativeRelatedFilters(django_filters.FilterSet):
 
 class InitiativeFilter(InitiativeRelatedFilters):
     q = SearchFilter(method="filter_search")
-    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=InitiativeKind.choices)
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices, field_name="current_status")
+    # Column filters join nothing, so no DISTINCT (which made PostgreSQL sort every annotated row).
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=InitiativeKind.choices, distinct=False)
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Status.choices, field_name="current_status", distinct=False
+    )
     not_assessed = django_filters.BooleanFilter(
         label=_("Not yet assessed"), field_name="current_status", lookup_expr="isnull"
     )
@@ -112,9 +115,9 @@ class StatusUpdateFilter(InitiativeRelatedFilters):
     q = SearchFilter(method="filter_search")
     initiative = django_filters.CharFilter(label=_("Initiative (slug)"), field_name="initiative__slug")
     kind = django_filters.MultipleChoiceFilter(
-        label=_("Initiative kind"), choices=InitiativeKind.choices, field_name="initiative__kind"
+        label=_("Initiative kind"), choices=InitiativeKind.choices, field_name="initiative__kind", distinct=False
     )
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices, distinct=False)
     reported_on = django_filters.DateFromToRangeFilter(label=_("Reported between"))
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
@@ -144,8 +147,8 @@ class MilestoneFilter(django_filters.FilterSet):
 
 class OrganisationFilter(django_filters.FilterSet):
     q = SearchFilter(field_name="name", lookup_expr="icontains")
-    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
-    country = django_filters.MultipleChoiceFilter(label=_("Country"), choices=countries)
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices, distinct=False)
+    country = django_filters.MultipleChoiceFilter(label=_("Country"), choices=countries, distinct=False)
 
     class Meta:
         model = Organisation
@@ -162,7 +165,7 @@ class ThemeFilter(django_filters.FilterSet):
 
 class SourceFilter(django_filters.FilterSet):
     q = SearchFilter(method="filter_search")
-    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=SourceKind.choices)
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=SourceKind.choices, distinct=False)
     published_on = django_filters.DateFromToRangeFilter(label=_("Published between"))
 
     class Meta:

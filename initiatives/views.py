@@ -8,7 +8,6 @@ one aggregate query each.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,7 +17,7 @@ from django_countries import countries
 from django_filters.views import FilterView
 
 from . import charts
-from .cache import cached
+from .cache import CachedCountPaginator, cached
 from .filters import InitiativeFilter, StatusUpdateFilter
 from .models import (
     Initiative,
@@ -72,7 +71,7 @@ class AsOfMixin:
 class ClampedPaginationMixin:
     """A page number past the end shows the last page and junk shows the first: never a 500."""
 
-    paginator_class = Paginator
+    paginator_class = CachedCountPaginator
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)

@@ -70,3 +70,14 @@ def test_an_unchanged_page_answers_304_to_a_conditional_get(client):
     again = client.get("/initiatives/digital-code/", headers={"if-none-match": etag})
 
     assert again.status_code == 304
+
+
+def test_page_counts_are_cached_and_follow_edits(client):
+    initiative = InitiativeFactory()
+    StatusUpdateFactory(initiative=initiative)
+    client.get("/updates/")
+
+    StatusUpdateFactory(initiative=initiative, reported_on=datetime.date(2025, 9, 1))
+
+    assert client.get("/updates/").context["paginator"].count == 2
+    assert client.get("/api/status-updates/").json()["count"] == 2
