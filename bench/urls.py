@@ -7,5 +7,6 @@ from . import views
 urlpatterns = [
     path("bench/initiatives/", views.initiatives, name="bench-initiatives"),
     path("bench/status-updates/", views.status_updates, name="bench-status-updates"),
+    path("bench/hello/", views.hello, name="bench-hello"),
     path("", include("tracker.urls")),
 ]

@@ -10,7 +10,7 @@ importing anything from initiatives/api/.
 from collections import defaultdict
 
 from django.db.models import Q
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django_countries import countries
 
 from initiatives.models import (
@@ -240,3 +240,8 @@ def status_updates(request):
             }
         )
     return JsonResponse({**body, "results": results})
+
+
+def hello(request):
+    """The floor: the cheapest response this stack can give (middleware and all)."""
+    return HttpResponse("hello", content_type="text/plain")

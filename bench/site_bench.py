@@ -1,0 +1,229 @@
+"""Scale benchmark: every public surface at 100 and at 10,000 initiatives (25 updates
+each), on SQLite and on PostgreSQL, against a bare "hello" view and a static file
+served by the same gunicorn in the same run (the floor).
+
+For each database and size: ``generate_demo_data``; gunicorn with 2 sync workers
+and production settings (DEBUG off, Redis cache); wrk on loopback for each URL;
+then the CSV export of all updates streamed once in a fresh process, its peak
+memory read from the kernel. Writes the "Scale" section of bench/RESULTS.md.
+
+Usage: .venv/bin/python bench/site_bench.py [--duration 8] [--sizes 100 10000] [--databases sqlite postgresql]
+Needs wrk (apt-get install -y wrk), PostgreSQL and Redis on this machine.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.api_bench import ROOT, VENV, ensure_database, free_port, machine, manage, wrk  # noqa: E402
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+HEADING = "## Scale: pages, API and exports at 100 and 10,000 initiatives"
+START_MARK = "<!-- site-bench:start -->"
+END_MARK = "<!-- site-bench:end -->"
+ENDPOINTS = [
+    ("floor: hello view", "/bench/hello/"),
+    ("floor: static file", "/static/css/site.css"),
+    ("dashboard", "/"),
+    ("initiative list", "/initiatives/"),
+    ("filtered list", "/initiatives/?kind=program&status=stalled"),
+    ("searched list", "/initiatives/?q=satellite+broadband"),
+    ("initiative page", "/initiatives/demo-17/"),
+    ("updates page", "/updates/"),
+    ("API initiatives", "/api/initiatives/"),
+    ("API status updates", "/api/status-updates/"),
+    ("CSV of one initiative's updates", "/updates.csv?initiative=demo-17"),
+]
+DATABASES = {
+    "sqlite": lambda size: f"sqlite:///{tempfile.gettempdir()}/tracker_bench_{size}.sqlite3",
+    "postgresql": lambda size: f"postgres://postgres@127.0.0.1:5432/tracker_bench_{size}",
+}
+
+CSV_MEMORY = """
+import resource
+from django.test import Client
+response = Client().get("/updates.csv")
+assert response.status_code == 200, response.status_code
+rows = sum(chunk.count(b"\\n") for chunk in response.streaming_content) - 1
+print("CSV", rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+BASELINE_MEMORY = """
+import resource
+print("CSV", 0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def environment(database_url):
+    env = os.environ.copy()
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECRET_KEY="bench-only-" + "x" * 50,
+        ALLOWED_HOSTS="127.0.0.1,testserver",
+        SECURE_SSL_REDIRECT="0",
+        REDIS_URL="redis://127.0.0.1:6379/14",
+        CACHE_KEY_PREFIX=f"bench-{time.time_ns()}",
+        API_ANON_RATE="100000000/minute",
+        LOG_LEVEL="ERROR",
+        CONN_MAX_AGE="600",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def prepare(env, database_url, size):
+    if database_url.startswith("sqlite"):
+        Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    else:
+        ensure_database(database_url)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "generate_demo_data", "--initiatives", str(size), "--updates-per-initiative", "25", "--clear")
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+
+def serve(env, port):
+    process = subprocess.Popen(
+        [str(VENV / "gunicorn"), "tracker.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def csv_peak_memory(env):
+    """Peak resident memory (MB) of a process that streams the whole updates export,
+    and of the same process doing nothing (Django loaded): the export's own cost is
+    the difference."""
+
+    def run(code):
+        output = subprocess.run(
+            [str(VENV / "python"), "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        _, rows, kilobytes = next(line for line in output.splitlines() if line.startswith("CSV")).split()
+        return int(rows), int(kilobytes) / 1024
+
+    rows, peak = run(CSV_MEMORY)
+    _, idle = run(BASELINE_MEMORY)
+    return rows, peak, idle
+
+
+def measure(database, size, args):
+    database_url = DATABASES[database](size)
+    env = environment(database_url)
+    prepare(env, database_url, size)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = serve(env, port)
+    results = {}
+    try:
+        for _name, path in ENDPOINTS:  # warm every worker's connections and caches
+            subprocess.run(["wrk", "-t1", "-c2", "-d1s", base + path], capture_output=True, check=True)
+        for name, path in ENDPOINTS:
+            results[name] = wrk(base + path, args)
+            print(f"{database} {size} {name}: {results[name]}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rows, peak, idle = csv_peak_memory(env)
+    return {"endpoints": results, "csv": {"rows": rows, "peak_mb": peak, "idle_mb": idle}}
+
+
+def section(all_results, args, load):
+    small, large = args.sizes
+    lines = [
+        HEADING,
+        "",
+        START_MARK,
+        "",
+        f"Run {datetime.date.today().isoformat()} on {machine()}; PostgreSQL 15 and Redis 7 on the same machine. "
+        f"`bench/site_bench.py --duration {args.duration}`: synthetic data from `generate_demo_data` "
+        f"({small} and {large} initiatives, 25 updates each), gunicorn 2 sync workers, DEBUG off, Redis cache; "
+        f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s on loopback, one URL at a time after a warm-up. "
+        f"Load average at the start: {load}; the machine's 2 cores are shared by gunicorn, wrk and the database.",
+        "",
+    ]
+    for database, sizes in all_results.items():
+        lines += [
+            f"### {database}",
+            "",
+            f"| endpoint | req/s at {small} | p50 / p99 ms at {small} | req/s at {large} | p50 / p99 ms at {large} "
+            f"| {small}/{large} req/s (target ≤ 1.3) | share of the hello floor at {large} |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        floor = sizes[large]["endpoints"]["floor: hello view"]["rps"]
+        for name, _ in ENDPOINTS:
+            a, b = sizes[small]["endpoints"][name], sizes[large]["endpoints"][name]
+            ratio = a["rps"] / b["rps"]
+            flag = "" if ratio <= 1.3 else " ✗"
+            lines.append(
+                f"| {name} | {a['rps']:.0f} | {a['p50']:.1f} / {a['p99']:.1f} | {b['rps']:.0f} | "
+                f"{b['p50']:.1f} / {b['p99']:.1f} | {ratio:.2f}{flag} | {b['rps'] / floor:.2f} |"
+            )
+        csv = sizes[large]["csv"]
+        lines += [
+            "",
+            f"CSV export of all {csv['rows']:,} published updates at {large} initiatives, streamed in one process: "
+            f"peak resident memory {csv['peak_mb']:.0f} MB, of which Django and the app loaded and idle "
+            f"{csv['idle_mb']:.0f} MB (target: under 150 MB).",
+            "",
+        ]
+    lines += ["Errors: wrk reported no non-2xx responses and no socket errors (the script stops if it does).", ""]
+    lines.append(END_MARK)
+    return "\n".join(lines)
+
+
+def write_results(text):
+    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    if START_MARK in current:
+        start = current.index(HEADING)
+        end = current.index(END_MARK) + len(END_MARK)
+        current = current[:start] + text + current[end:]
+    else:
+        current = current.rstrip("\n") + "\n\n" + text + "\n"
+    RESULTS.write_text(current)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--sizes", type=int, nargs=2, default=[100, 10000])
+    parser.add_argument("--databases", nargs="+", default=list(DATABASES), choices=list(DATABASES))
+    args = parser.parse_args()
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    all_results = {
+        database: {size: measure(database, size, args) for size in args.sizes} for database in args.databases
+    }
+    (ROOT / "bench" / "out").mkdir(exist_ok=True)
+    (ROOT / "bench" / "out" / "site_bench.json").write_text(json.dumps(all_results, indent=1))
+    text = section(all_results, args, load)
+    write_results(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
