@@ -76,6 +76,11 @@ class Command(BaseCommand):
             elif Initiative.objects.filter(slug__startswith=PREFIX).exists():
                 raise CommandError("Synthetic data already exists; pass --clear to replace it.")
             self.generate(rng, count, per, options["milestones_per_initiative"])
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics: without them PostgreSQL guesses one row per
+            # table and picks sequential scans until autovacuum catches up.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {count} initiatives with {count * per} updates in {time.monotonic() - started:.1f}s."
