@@ -215,11 +215,16 @@ def main():
     parser.add_argument("--databases", nargs="+", default=list(DATABASES), choices=list(DATABASES))
     args = parser.parse_args()
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    # Results of databases not measured this time are kept from the last run.
+    saved = ROOT / "bench" / "out" / "site_bench.json"
+    all_results = json.loads(saved.read_text()) if saved.exists() else {}
     all_results = {
-        database: {size: measure(database, size, args) for size in args.sizes} for database in args.databases
+        database: {int(size): value for size, value in sizes.items()} for database, sizes in all_results.items()
     }
-    (ROOT / "bench" / "out").mkdir(exist_ok=True)
-    (ROOT / "bench" / "out" / "site_bench.json").write_text(json.dumps(all_results, indent=1))
+    for database in args.databases:
+        all_results[database] = {size: measure(database, size, args) for size in args.sizes}
+    saved.parent.mkdir(exist_ok=True)
+    saved.write_text(json.dumps(all_results, indent=1))
     text = section(all_results, args, load)
     write_results(text)
     print(text)

@@ -53,19 +53,34 @@ def cached(name, *, as_of, parts=(), compute):
     return value
 
 
-class CachedCountPaginator(Paginator):
-    """A paginator whose COUNT(*) is cached per data version: on 250k updates the
-    count costs more than the page itself, and it only changes when data does."""
+def query_fingerprint(queryset):
+    """The SQL and parameters a queryset will run, or None when it is not a
+    queryset (or can match nothing)."""
+    try:
+        return queryset.query.sql_with_params()
+    except (AttributeError, EmptyResultSet):
+        return None
+
+
+class CachedPaginator(Paginator):
+    """A paginator whose count and pages are cached per data version, keyed by the
+    SQL they run. Filtering or sorting on the computed status reads every
+    initiative, and COUNT(*) over 250k updates costs more than the page itself;
+    both change only when the data (or the date) does."""
 
     @cached_property
     def count(self):
-        try:
-            sql, params = self.object_list.query.sql_with_params()
-        except AttributeError:  # not a queryset
+        fingerprint = query_fingerprint(self.object_list)
+        if fingerprint is None:
             return super().count
-        except EmptyResultSet:
-            return 0
-        return cached("count", as_of=None, parts=(sql, params), compute=lambda: Paginator.count.func(self))
+        return cached("count", as_of=None, parts=fingerprint, compute=lambda: Paginator.count.func(self))
+
+    def _get_page(self, object_list, number, paginator):
+        fingerprint = query_fingerprint(object_list)
+        if fingerprint is not None:
+            # list() runs the query and its prefetches; the instances pickle with them.
+            object_list = cached("page", as_of=None, parts=fingerprint, compute=lambda: list(object_list))
+        return super()._get_page(object_list, number, paginator)
 
 
 def _data_changed(sender, **kwargs):

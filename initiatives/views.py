@@ -17,7 +17,7 @@ from django_countries import countries
 from django_filters.views import FilterView
 
 from . import charts
-from .cache import CachedCountPaginator, cached
+from .cache import CachedPaginator, cached
 from .filters import InitiativeFilter, StatusUpdateFilter
 from .models import (
     Initiative,
@@ -71,7 +71,7 @@ class AsOfMixin:
 class ClampedPaginationMixin:
     """A page number past the end shows the last page and junk shows the first: never a 500."""
 
-    paginator_class = CachedCountPaginator
+    paginator_class = CachedPaginator
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)

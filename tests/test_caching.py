@@ -81,3 +81,19 @@ def test_page_counts_are_cached_and_follow_edits(client):
 
     assert client.get("/updates/").context["paginator"].count == 2
     assert client.get("/api/status-updates/").json()["count"] == 2
+
+
+def test_a_list_page_filtered_on_the_computed_status_is_cached_until_data_changes(client):
+    stalled = InitiativeFactory(title="Stalled one")
+    StatusUpdateFactory(initiative=stalled, status=Status.STALLED)
+    path = "/initiatives/?status=stalled"
+    first, response = queries_for(client, path)
+    assert [row.title for row in response.context["object_list"]] == ["Stalled one"]
+
+    again, _ = queries_for(client, path)
+    assert again < first
+
+    moved = InitiativeFactory(title="Another")
+    StatusUpdateFactory(initiative=moved, status=Status.STALLED)
+    _, response = queries_for(client, path)
+    assert [row.title for row in response.context["object_list"]] == ["Another", "Stalled one"]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 
-from ..cache import CachedCountPaginator
+from ..cache import CachedPaginator
 
 POSITIVE_INT = re.compile(r"\A[0-9]{1,18}\Z")
 DIGITS = re.compile(r"\A[0-9]+\Z")
@@ -19,7 +19,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     number in range is a 400 naming the parameter.
     """
 
-    django_paginator_class = CachedCountPaginator
+    django_paginator_class = CachedPaginator
     page_size_query_param = "page_size"
     max_page_size = 100
     last_page_strings = ()
