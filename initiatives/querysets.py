@@ -18,6 +18,7 @@ from django.utils import timezone
 # No stemming: the content is written in English, Russian and Kazakh.
 SEARCH_CONFIG = "simple"
 MAX_SEARCH_WORDS = 8
+SUBQUERY_FENCE = 10**9
 UPDATE_DOCUMENT = SearchVector("headline", weight="B", config=SEARCH_CONFIG) + SearchVector(
     "body", weight="C", config=SEARCH_CONFIG
 )
@@ -57,7 +58,15 @@ class StatusUpdateQuerySet(models.QuerySet):
         if not words:
             return self.none() if (query or "").strip() else self
         if connections[self.db].vendor == "postgresql":
-            return self.annotate(search_document=UPDATE_DOCUMENT).filter(search_document=prefix_tsquery(words))
+            # Matched through the GIN index once, then one hash probe per row. The
+            # LIMIT keeps PostgreSQL from flattening the subquery into a per-row
+            # document test along the newest-first index (4 s for a word in none of 250k).
+            matching = (
+                self.model._base_manager.annotate(document=UPDATE_DOCUMENT)
+                .filter(document=prefix_tsquery(words), published=True)
+                .values("pk")[:SUBQUERY_FENCE]
+            )
+            return self.filter(pk__in=matching)
         condition = Q()
         for word in words:
             condition &= Q(headline__icontains=word) | Q(body__icontains=word)
