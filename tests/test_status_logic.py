@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from initiatives.models import Initiative, Milestone
+from initiatives.models import Initiative, Milestone, StatusUpdate
 from initiatives.vocabularies import Status
 
 from .factories import InitiativeFactory, MilestoneFactory, StatusUpdateFactory
@@ -309,3 +309,12 @@ def test_postgresql_search_is_served_by_the_gin_indexes():
 
     assert "initiative_search_idx" in plan
     assert "statusupdate_search_idx" in plan
+    assert "statusupdate_search_idx" in StatusUpdate.objects.published().latest_first().search("digital").explain()
+
+
+def test_update_search_matches_every_word_and_skips_drafts():
+    wanted = StatusUpdateFactory(headline="Supercomputer in operation", body="Astana data centre")
+    StatusUpdateFactory(headline="Supercomputer planned", published=False)
+    StatusUpdateFactory(headline="Data centre tender")
+
+    assert list(StatusUpdate.objects.published().search("supercomp astana")) == [wanted]
