@@ -8,7 +8,8 @@
    without restarting the app.
 
 Usage: .venv/bin/python bench/load_and_fault.py [--size 10000] [--skip-data]
-Stops and starts the machine's PostgreSQL cluster (pg_ctlcluster): run it alone.
+Runs against its own PostgreSQL cluster ("bench", port 5433, created with
+pg_createcluster if missing), so stopping it disturbs nothing else.
 Writes the "Load and fault" section of bench/RESULTS.md.
 """
 
@@ -28,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.api_bench import ROOT, free_port, machine  # noqa: E402
-from bench.site_bench import DATABASES, environment, prepare, serve  # noqa: E402
+from bench.site_bench import environment, prepare, serve  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Load and fault behaviour (PostgreSQL)"
@@ -53,9 +54,27 @@ end
 """
 
 
+CLUSTER = "bench"
+CLUSTER_PORT = 5433
+DATABASE_URL = f"postgres://postgres@127.0.0.1:{CLUSTER_PORT}/tracker_fault"
+
+
 def cluster(action):
     version = next(Path("/etc/postgresql").iterdir()).name
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action], check=True)
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, CLUSTER, action], check=True)
+
+
+def ensure_cluster():
+    version = next(Path("/etc/postgresql").iterdir()).name
+    if not (Path("/etc/postgresql") / version / CLUSTER).exists():
+        subprocess.run(
+            ["pg_createcluster", version, CLUSTER, "--port", str(CLUSTER_PORT), "--", "--auth=trust"],
+            check=True,
+            capture_output=True,
+        )
+    status = subprocess.run(["pg_ctlcluster", version, CLUSTER, "status"], capture_output=True)
+    if status.returncode != 0:
+        cluster("start")
 
 
 def load_test(base, args):
@@ -136,7 +155,8 @@ def section(load, fault, args):
             START_MARK,
             "",
             f"Run {datetime.date.today().isoformat()} on {machine()}; `bench/load_and_fault.py --size {args.size}`: "
-            f"{args.size} initiatives × 25 updates on PostgreSQL, gunicorn 2 sync workers, DEBUG off, Redis cache.",
+            f"{args.size} initiatives × 25 updates on PostgreSQL (its own cluster on port {CLUSTER_PORT}), "
+            "gunicorn 2 sync workers, DEBUG off, Redis cache.",
             "",
             f"**Load**: wrk, {args.connections} connections for {args.seconds} s over a mix of {len(MIX)} pages "
             f"and API lists: {load['requests']:,} requests, {load['rps']:.0f} req/s, "
@@ -174,7 +194,8 @@ def main():
     parser.add_argument("--after", type=float, default=15)
     parser.add_argument("--skip-data", action="store_true")
     args = parser.parse_args()
-    database_url = DATABASES["postgresql"](args.size)
+    ensure_cluster()
+    database_url = DATABASE_URL
     env = environment(database_url)
     if not args.skip_data:
         prepare(env, database_url, args.size)
