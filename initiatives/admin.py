@@ -113,8 +113,9 @@ class StatusUpdateInline(admin.StackedInline):
     fields = [
         ("reported_on", "reported_on_precision"),
         ("status", "progress"),
-        "headline",
-        "body",
+        # English, Russian and Kazakh side by side; blank translations fall back to English.
+        ("headline", "headline_ru", "headline_kk"),
+        ("body", "body_ru", "body_kk"),
         "sources",
         "published",
         "author",
@@ -128,7 +129,16 @@ class StatusUpdateInline(admin.StackedInline):
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
-    fields = ["title", "due_on", "due_on_precision", "achieved_on", "achieved_on_precision", "source"]
+    fields = [
+        "title",
+        "title_ru",
+        "title_kk",
+        "due_on",
+        "due_on_precision",
+        "achieved_on",
+        "achieved_on_precision",
+        "source",
+    ]
     autocomplete_fields = ["source"]
     show_change_link = True
 
@@ -161,7 +171,7 @@ class InitiativeAdmin(ConflictGuardedAdmin):
     form = InitiativeAdminForm
     list_display = ["title", "kind", "current_status_label", "progress", "last_update", "stale"]
     list_filter = ["kind", CurrentStatusFilter, "themes", "organisations", StaleFilter]
-    search_fields = ["title", "slug", "summary"]
+    search_fields = ["title", "title_ru", "title_kk", "slug", "summary"]
     autocomplete_fields = ["responsible_body", "themes", "sources"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [
@@ -173,7 +183,23 @@ class InitiativeAdmin(ConflictGuardedAdmin):
         ExternalLinkInline,
     ]
     fieldsets = [
-        (None, {"fields": ["kind", "title", "slug", "summary", "description", "themes", "sources", "seen_version"]}),
+        (
+            None,
+            {
+                # English (the source), Russian and Kazakh side by side; a blank translation
+                # shows the English text on the page, marked as English.
+                "fields": [
+                    "kind",
+                    ("title", "title_ru", "title_kk"),
+                    "slug",
+                    ("summary", "summary_ru", "summary_kk"),
+                    ("description", "description_ru", "description_kk"),
+                    "themes",
+                    "sources",
+                    "seen_version",
+                ]
+            },
+        ),
         (_("Proposal"), {"fields": ["proposer", "venue", ("proposed_on", "proposed_on_precision")]}),
         (
             _("Program"),
@@ -234,7 +260,7 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
     list_display = ["headline", "initiative", "reported_on", "status_label", "progress", "published", "author"]
     list_filter = ["published", "status", "initiative__kind", "reported_on"]
     list_select_related = ["initiative", "author"]
-    search_fields = ["headline", "body", "initiative__title", "initiative__slug"]
+    search_fields = ["headline", "headline_ru", "headline_kk", "body", "initiative__title", "initiative__slug"]
     autocomplete_fields = ["initiative", "sources"]
     readonly_fields = ["author", "created", "modified"]
     date_hierarchy = "reported_on"
@@ -243,8 +269,8 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
         "initiative",
         ("reported_on", "reported_on_precision"),
         ("status", "progress"),
-        "headline",
-        "body",
+        ("headline", "headline_ru", "headline_kk"),
+        ("body", "body_ru", "body_kk"),
         "sources",
         "published",
         "seen_version",
@@ -357,7 +383,7 @@ class MilestoneAdmin(SimpleHistoryAdmin):
     list_display = ["title", "initiative", "due_on", "achieved_on", "overdue"]
     list_filter = ["initiative__kind", "due_on", "achieved_on"]
     list_select_related = ["initiative"]
-    search_fields = ["title", "description", "initiative__title"]
+    search_fields = ["title", "title_ru", "title_kk", "description", "initiative__title"]
     autocomplete_fields = ["initiative", "source"]
     date_hierarchy = "due_on"
 
@@ -379,8 +405,9 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 @admin.register(Theme)
 class ThemeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
+    list_display = ["name", "name_ru", "name_kk", "slug"]
+    search_fields = ["name", "name_ru", "name_kk", "slug"]
+    fields = [("name", "name_ru", "name_kk"), "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -13,6 +13,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from .querysets import InitiativeQuerySet, MilestoneQuerySet, StatusUpdateQuerySet
+from .translation import TranslatableMixin
 from .vocabularies import (
     STATUS_MEANINGS,
     DatePrecision,
@@ -71,8 +72,10 @@ class TimeStamped(models.Model):
 # --- Reference data -------------------------------------------------------------
 
 
-class Theme(models.Model):
+class Theme(TranslatableMixin, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     history = HistoricalRecords()
@@ -148,7 +151,7 @@ class Source(models.Model):
 # --- Initiatives --------------------------------------------------------------------
 
 
-class Initiative(TimeStamped):
+class Initiative(TranslatableMixin, TimeStamped):
     """Anything tracked: an international proposal or a national program."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=InitiativeKind)
@@ -156,6 +159,13 @@ class Initiative(TimeStamped):
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     summary = models.CharField(_("summary"), max_length=500)
     description = models.TextField(_("description"), blank=True)
+    # Translations: blank until translated; pages and the API fall back to English.
+    title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=200, blank=True)
+    summary_ru = models.CharField(_("summary (Russian)"), max_length=500, blank=True)
+    summary_kk = models.CharField(_("summary (Kazakh)"), max_length=500, blank=True)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
 
     # Proposal facts
     proposer = models.CharField(_("proposer"), max_length=200, blank=True, help_text=_("Who put it forward."))
@@ -343,7 +353,7 @@ class ExternalLink(models.Model):
 # --- Status and milestones -----------------------------------------------------------
 
 
-class StatusUpdate(TimeStamped):
+class StatusUpdate(TranslatableMixin, TimeStamped):
     """One dated, sourced assessment of one initiative."""
 
     initiative = models.ForeignKey(
@@ -357,6 +367,10 @@ class StatusUpdate(TimeStamped):
     )
     headline = models.CharField(_("headline"), max_length=300)
     body = models.TextField(_("body"), blank=True)
+    headline_ru = models.CharField(_("headline (Russian)"), max_length=300, blank=True)
+    headline_kk = models.CharField(_("headline (Kazakh)"), max_length=300, blank=True)
+    body_ru = models.TextField(_("body (Russian)"), blank=True)
+    body_kk = models.TextField(_("body (Kazakh)"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True, related_name="status_updates")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -409,13 +423,15 @@ class StatusUpdate(TimeStamped):
             raise ValidationError(errors)
 
 
-class Milestone(TimeStamped):
+class Milestone(TranslatableMixin, TimeStamped):
     """A dated target of an initiative; overdue when due in the past and not achieved."""
 
     initiative = models.ForeignKey(
         Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="milestones"
     )
     title = models.CharField(_("title"), max_length=300)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     due_on = models.DateField(_("due on"), help_text=_("A deadline known only to the year is stored as 31 December."))
     due_on_precision = precision_field(_("due-on precision"))

@@ -15,13 +15,35 @@ from django.db import connections, models
 from django.db.models import BooleanField, Case, Exists, FloatField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
+from .translation import SOURCE_LANGUAGE, column, language_code
+
 # No stemming: the content is written in English, Russian and Kazakh.
 SEARCH_CONFIG = "simple"
 MAX_SEARCH_WORDS = 8
 SUBQUERY_FENCE = 10**9
-UPDATE_DOCUMENT = SearchVector("headline", weight="B", config=SEARCH_CONFIG) + SearchVector(
-    "body", weight="C", config=SEARCH_CONFIG
-)
+
+
+def update_document(language=SOURCE_LANGUAGE):
+    """An update's search document in one language (its columns for that language only).
+    Each language's expression is indexed (migrations 0004 and 0006)."""
+    return SearchVector(column("headline", language), weight="B", config=SEARCH_CONFIG) + SearchVector(
+        column("body", language), weight="C", config=SEARCH_CONFIG
+    )
+
+
+def initiative_document(language=SOURCE_LANGUAGE):
+    return (
+        SearchVector(column("title", language), weight="A", config=SEARCH_CONFIG)
+        + SearchVector(column("summary", language), weight="B", config=SEARCH_CONFIG)
+        + SearchVector(column("description", language), weight="C", config=SEARCH_CONFIG)
+    )
+
+
+def search_languages():
+    """Search looks at English (the source, and the fallback every page shows) and at
+    the language shown, so a Russian word finds Russian text on a Russian page."""
+    code = language_code()
+    return [SOURCE_LANGUAGE] if code == SOURCE_LANGUAGE else [SOURCE_LANGUAGE, code]
 
 
 def search_words(query):
@@ -61,15 +83,25 @@ class StatusUpdateQuerySet(models.QuerySet):
             # Matched through the GIN index once, then one hash probe per row. The
             # LIMIT keeps PostgreSQL from flattening the subquery into a per-row
             # document test along the newest-first index (4 s for a word in none of 250k).
-            matching = (
-                self.model._base_manager.annotate(document=UPDATE_DOCUMENT)
-                .filter(document=prefix_tsquery(words), published=True)
-                .values("pk")[:SUBQUERY_FENCE]
-            )
-            return self.filter(pk__in=matching)
+            # One id set per language, each through that language's GIN index.
+            tsquery = prefix_tsquery(words)
+            matches = Q()
+            for language in search_languages():
+                matching = (
+                    self.model._base_manager.annotate(document=update_document(language))
+                    .filter(document=tsquery, published=True)
+                    .values("pk")[:SUBQUERY_FENCE]
+                )
+                matches |= Q(pk__in=matching)
+            return self.filter(matches)
         condition = Q()
-        for word in words:
-            condition &= Q(headline__icontains=word) | Q(body__icontains=word)
+        for language in search_languages():
+            in_language = Q()
+            for word in words:
+                in_language &= Q(**{f"{column('headline', language)}__icontains": word}) | Q(
+                    **{f"{column('body', language)}__icontains": word}
+                )
+            condition |= in_language
         return self.filter(condition)
 
 
@@ -135,37 +167,47 @@ class InitiativeQuerySet(models.QuerySet):
         if not words:
             return self.none() if (query or "").strip() else self
         StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
+        languages = search_languages()
         if connections[self.db].vendor == "postgresql":
             tsquery = prefix_tsquery(words)
-            document = (
-                SearchVector("title", weight="A", config=SEARCH_CONFIG)
-                + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-                + SearchVector("description", weight="C", config=SEARCH_CONFIG)
-            )
-            # Two id sets, each found through its own GIN index, then one cheap hash
-            # lookup per row; "document @@ query OR EXISTS(...)" would compute the
-            # document of every initiative instead (a sequential scan).
-            by_text = self.model._base_manager.annotate(document=document).filter(document=tsquery).values("pk")
-            by_update = (
-                StatusUpdate.objects.published()
-                .annotate(document=UPDATE_DOCUMENT)
-                .filter(document=tsquery)
-                .values("initiative_id")
-            )
-            return (
-                self.filter(Q(pk__in=by_text) | Q(pk__in=by_update))
-                .annotate(search_rank=SearchRank(document, tsquery))
-                .order_by("-search_rank", "title")
-            )
+            # Id sets per language, each found through its own GIN index, then one
+            # cheap hash lookup per row; "document @@ query OR EXISTS(...)" would
+            # compute the document of every initiative instead (a sequential scan).
+            matches = Q()
+            rank = None
+            for language in languages:
+                document = initiative_document(language)
+                by_text = self.model._base_manager.annotate(document=document).filter(document=tsquery).values("pk")
+                by_update = (
+                    StatusUpdate.objects.published()
+                    .annotate(document=update_document(language))
+                    .filter(document=tsquery)
+                    .values("initiative_id")
+                )
+                matches |= Q(pk__in=by_text) | Q(pk__in=by_update)
+                rank = SearchRank(document, tsquery) if rank is None else rank + SearchRank(document, tsquery)
+            return self.filter(matches).annotate(search_rank=rank).order_by("-search_rank", "title")
         in_text = Q()
         in_title = Q()
         in_summary = Q()
         in_update = Q()
-        for word in words:
-            in_text &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word)
-            in_title &= Q(title__icontains=word)
-            in_summary &= Q(summary__icontains=word)
-            in_update &= Q(headline__icontains=word) | Q(body__icontains=word)
+        for language in languages:
+            title, summary, description = (column(field, language) for field in ("title", "summary", "description"))
+            headline, body = column("headline", language), column("body", language)
+            text_words, title_words, summary_words, update_words = Q(), Q(), Q(), Q()
+            for word in words:
+                text_words &= (
+                    Q(**{f"{title}__icontains": word})
+                    | Q(**{f"{summary}__icontains": word})
+                    | Q(**{f"{description}__icontains": word})
+                )
+                title_words &= Q(**{f"{title}__icontains": word})
+                summary_words &= Q(**{f"{summary}__icontains": word})
+                update_words &= Q(**{f"{headline}__icontains": word}) | Q(**{f"{body}__icontains": word})
+            in_text |= text_words
+            in_title |= title_words
+            in_summary |= summary_words
+            in_update |= update_words
         updates = StatusUpdate.objects.published().filter(initiative=OuterRef("pk"))
         return (
             self.filter(in_text | Exists(updates.filter(in_update)))
