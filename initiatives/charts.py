@@ -91,6 +91,7 @@ def program_timeline(as_of=None):
     milestones fall in the window.
     """
     from .models import Initiative, Milestone
+    from .translation import translated
     from .vocabularies import InitiativeKind
 
     start_date = datetime.date(TIMELINE_START_YEAR, 1, 1)
@@ -98,7 +99,15 @@ def program_timeline(as_of=None):
     milestones_qs = Milestone.objects.with_state(as_of).filter(due_on__gte=start_date).order_by("due_on", "title")
     programs = list(
         Initiative.objects.filter(kind=InitiativeKind.PROGRAM)
-        .only("pk", "title", "slug", "period_start", "period_start_precision", "period_end", "period_end_precision")
+        .only(
+            *translated("title"),
+            "slug",
+            "pk",
+            "period_start",
+            "period_start_precision",
+            "period_end",
+            "period_end_precision",
+        )
         .prefetch_related(Prefetch("milestones", queryset=milestones_qs, to_attr="timeline_milestones"))
         .order_by("period_start", "title")[:TIMELINE_MAX_ROWS]
     )
@@ -143,8 +152,8 @@ def program_timeline(as_of=None):
                 '<text class="row-label" x="{x}" y="{y}" text-anchor="end">{title}<title>{full}</title></text>',
                 x=label_width - 8,
                 y=y + row_height / 2 + 4,
-                title=_truncate(program.title, 32),
-                full=program.title,
+                title=_truncate(program.tr.title, 32),
+                full=program.tr.title,
             )
         )
         if program.period_start:
@@ -185,7 +194,7 @@ def program_timeline(as_of=None):
                 format_html(
                     '<g class="milestone {state}"><title>{title}: {due} ({state_label})</title>{shape}</g>',
                     state=state,
-                    title=milestone.title,
+                    title=milestone.tr.title,
                     due=format_at_precision(milestone.due_on, milestone.due_on_precision),
                     state_label=MILESTONE_STATES[state](),
                     shape=shape,

@@ -95,7 +95,9 @@ class InitiativeCsvView(CsvExportView):
         info = status_info(obj.current_status)
         return [
             obj.slug,
-            obj.title,
+            # Title, summary and status label in the language of the URL (/ru/initiatives.csv),
+            # English where untranslated, like the list page.
+            obj.tr.title,
             obj.kind,
             obj.current_status or "",
             info["label"],
@@ -105,12 +107,15 @@ class InitiativeCsvView(CsvExportView):
             _bool(obj.has_overdue_milestones),
             ";".join(theme.slug for theme in obj.themes.all()),
             ";".join(str(country.country) for country in obj.countries.all()),
-            obj.summary,
+            obj.tr.summary,
             self.request.build_absolute_uri(obj.get_absolute_url()),
         ]
 
 
 class UpdateCsvView(CsvExportView):
+    """The import format (csvformat): headline and body are the English source text in
+    every language, so that a file exported and edited imports back as it is."""
+
     filterset_class = StatusUpdateFilter
     filename = "status-updates.csv"
     columns = STATUS_UPDATE_COLUMNS

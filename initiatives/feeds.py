@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from .models import Initiative, StatusUpdate
 from .templatetags.tracker_tags import format_at_precision
+from .translation import translated
 
 FEED_LENGTH = 50
 
@@ -43,11 +44,9 @@ class UpdatesFeed(Feed):
                 "reported_on_precision",
                 "status",
                 "progress",
-                "headline",
-                "body",
+                *translated("headline", "body", "initiative__title"),
                 "created",
                 "modified",
-                "initiative__title",
                 "initiative__slug",
             )
         )
@@ -56,7 +55,8 @@ class UpdatesFeed(Feed):
         return self.updates()[:FEED_LENGTH]
 
     def item_title(self, item):
-        return f"{item.initiative.title}: {item.headline}"
+        # In the feed's language (/ru/feeds/..., /kk/feeds/...), English where untranslated.
+        return f"{item.initiative.tr.title}: {item.tr.headline}"
 
     def item_description(self, item):
         facts = _("%(status)s as of %(date)s") % {
@@ -65,7 +65,7 @@ class UpdatesFeed(Feed):
         }
         if item.progress is not None:
             facts += _(", %(progress)s%% complete") % {"progress": item.progress}
-        return f"<p>{escape(facts)}.</p>{linebreaks(item.body, autoescape=True)}"
+        return f"<p>{escape(facts)}.</p>{linebreaks(item.tr.body, autoescape=True)}"
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -87,13 +87,13 @@ class UpdatesFeed(Feed):
 
 class InitiativeUpdatesFeed(UpdatesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Initiative.objects.only("pk", "title", "slug", "summary"), slug=slug)
+        return get_object_or_404(Initiative.objects.only("pk", *translated("title", "summary"), "slug"), slug=slug)
 
     def title(self, obj):
-        return _("%(title)s: status updates") % {"title": obj.title}
+        return _("%(title)s: status updates") % {"title": obj.tr.title}
 
     def subtitle(self, obj):
-        return obj.summary
+        return obj.tr.summary
 
     def link(self, obj):
         return obj.get_absolute_url()

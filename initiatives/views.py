@@ -31,6 +31,7 @@ from .models import (
     Theme,
 )
 from .timetravel import AS_OF_PARAM, parse_as_of
+from .translation import localized_value, translated
 from .vocabularies import (
     NOT_ASSESSED_LABEL,
     NOT_ASSESSED_MEANING,
@@ -90,9 +91,8 @@ def initiatives_with_status(as_of):
     return with_last_update_precision(Initiative.objects.with_current_status(as_of=as_of)).only(
         "pk",
         "kind",
-        "title",
+        *translated("title", "summary"),
         "slug",
-        "summary",
         "period_start",
         "period_start_precision",
         "period_end",
@@ -172,12 +172,11 @@ class DashboardView(AsOfMixin, TemplateView):
             .select_related("initiative")
             .only(
                 "pk",
-                "title",
+                *translated("title", "initiative__title"),
                 "due_on",
                 "due_on_precision",
                 "achieved_on",
                 "achieved_on_precision",
-                "initiative__title",
                 "initiative__slug",
             )
         )
@@ -211,7 +210,7 @@ class InitiativeListView(AsOfMixin, ClampedPaginationMixin, FilterView):
 
     def get_queryset(self):
         return initiatives_with_status(self.as_of).prefetch_related(
-            Prefetch("themes", queryset=Theme.objects.only("pk", "name", "slug"))
+            Prefetch("themes", queryset=Theme.objects.only("pk", *translated("name"), "slug"))
         )
 
     def get(self, request, *args, **kwargs):
@@ -270,11 +269,16 @@ class InitiativeListView(AsOfMixin, ClampedPaginationMixin, FilterView):
         base = self._facet_base(["theme"])
         rows = []
         if base is not None:
-            rows = (
+            counted = (
                 Initiative.themes.through.objects.filter(initiative__in=base.values("pk"))
-                .values_list("theme__slug", "theme__name")
+                .values("theme__slug", *translated("theme__name"))
                 .annotate(n=Count("initiative", distinct=True))
-                .order_by("theme__name")
+                .order_by()
+            )
+            # Theme names in the language shown (English where untranslated), sorted as shown.
+            rows = sorted(
+                ((row["theme__slug"], localized_value(row, "theme__name"), row["n"]) for row in counted),
+                key=lambda row: row[1].casefold(),
             )
         facets.append(self._facet("theme", _("Theme"), list(rows), selected))
 
@@ -383,7 +387,9 @@ class InitiativeDetailView(AsOfMixin, DetailView):
                     to_attr="roles",
                 ),
                 Prefetch("countries", to_attr="country_list"),
-                Prefetch("themes", queryset=Theme.objects.only("pk", "name", "slug"), to_attr="theme_list"),
+                Prefetch(
+                    "themes", queryset=Theme.objects.only("pk", *translated("name"), "slug"), to_attr="theme_list"
+                ),
                 Prefetch("links", to_attr="link_list"),
                 Prefetch("sources", queryset=Source.objects.order_by("-published_on", "title"), to_attr="source_list"),
                 Prefetch(
@@ -393,7 +399,7 @@ class InitiativeDetailView(AsOfMixin, DetailView):
                         "relation_type",
                         "note",
                         "from_initiative_id",
-                        "to_initiative__title",
+                        *translated("to_initiative__title"),
                         "to_initiative__slug",
                     ),
                     to_attr="outgoing",
@@ -405,7 +411,7 @@ class InitiativeDetailView(AsOfMixin, DetailView):
                         "relation_type",
                         "note",
                         "to_initiative_id",
-                        "from_initiative__title",
+                        *translated("from_initiative__title"),
                         "from_initiative__slug",
                     ),
                     to_attr="incoming",
@@ -433,7 +439,7 @@ class InitiativeDetailView(AsOfMixin, DetailView):
             annotated = {other.pk: other for other in initiatives_with_status(self.as_of).filter(pk__in=others)}
             for relation in relations:
                 relation["other"] = annotated.get(relation["other"].pk, relation["other"])
-        context["relations"] = sorted(relations, key=lambda r: (str(r["label"]), r["other"].title))
+        context["relations"] = sorted(relations, key=lambda r: (str(r["label"]), str(r["other"].tr.title)))
         context["api_url"] = f"/api/initiatives/{initiative.slug}/"
         return context
 
@@ -456,10 +462,8 @@ class UpdateListView(AsOfMixin, ClampedPaginationMixin, FilterView):
                 "reported_on_precision",
                 "status",
                 "progress",
-                "headline",
-                "body",
+                *translated("headline", "body", "initiative__title"),
                 "created",
-                "initiative__title",
                 "initiative__slug",
             )
             .prefetch_related(sources_prefetch())

@@ -68,7 +68,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, plus ?lang= on the API and the remembered choice (tracker/locale.py).
+    "tracker.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every page that has none, so unchanged pages answer 304 Not Modified.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -158,6 +159,8 @@ AXES_LOCKOUT_CALLABLE = "initiatives.admin.axes_lockout_response"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Kazakh date and number formats (Django ships none) and lower-case month names.
+FORMAT_MODULE_PATH = ["tracker.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

@@ -4,9 +4,14 @@ vocabulary lookups, and query-string building for facets, sorting and paging."""
 from urllib.parse import urlencode
 
 from django import template
-from django.utils import formats
-from django.utils.html import format_html
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import formats, translation
+from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
+from initiatives.translation import LocalizedText, language_code
 from initiatives.vocabularies import NOT_ASSESSED_LABEL, NOT_ASSESSED_MEANING, STATUS_MEANINGS, DatePrecision, Status
 
 register = template.Library()
@@ -17,16 +22,27 @@ AS_OF_PARAM = "as_of"
 # --- Dates at their precision --------------------------------------------------
 
 
+# Russian and Kazakh write month names in lower case inside a sentence; Django's
+# catalogues capitalise the stand-alone ones ("Июнь", "Маусым").
+LOWER_CASE_MONTHS = {"ru", "kk"}
+# A day in the language's own order; Kazakh puts the year first ("2026 ж. 12 қаңтар").
+DAY_FORMATS = {"kk": "Y ж. j E"}
+
+
 def format_at_precision(value, precision=DatePrecision.DAY):
-    """ "2023", "June 2025" or "12 January 2026": never a day the evidence does not support."""
+    """ "2023", "June 2025" / "июнь 2025 г." / "2025 ж. маусым", or "12 January 2026":
+    never a day the evidence does not support. In the active language."""
     if not value:
         return ""
     if precision == DatePrecision.YEAR:
         return str(value.year)
+    code = language_code()
     if precision == DatePrecision.MONTH:
-        return formats.date_format(value, "YEAR_MONTH_FORMAT")
-    # "E" is the month name in the form used inside a date (genitive in Russian).
-    return formats.date_format(value, "j E Y")
+        text = formats.date_format(value, "YEAR_MONTH_FORMAT")
+    else:
+        # "E" is the month name in the form used inside a date (genitive in Russian).
+        text = formats.date_format(value, DAY_FORMATS.get(code, "j E Y"))
+    return text.lower() if code in LOWER_CASE_MONTHS else text
 
 
 def machine_date_at_precision(value, precision=DatePrecision.DAY):
@@ -144,3 +160,53 @@ def selected_in(value, values):
 def as_of_link(context, url):
     """``{% as_of_link obj.get_absolute_url %}``: the URL, keeping the page's as_of date if any."""
     return keep_as_of(url, context.get("as_of"))
+
+
+# --- Languages ---------------------------------------------------------------------------
+
+
+@register.filter
+def marked(value):
+    """Translated content for the page: English fallback text is marked with
+    lang="en" and a note "(in English)" (see initiatives.translation)."""
+    if isinstance(value, LocalizedText):
+        return value.marked()
+    return value
+
+
+@register.filter
+def prose(value):
+    """Paragraphs of translated content in <div class="prose">; the English fallback
+    is marked lang="en", with the note "(in English)" before it."""
+    html = mark_safe(linebreaks(str(value), autoescape=True))
+    if isinstance(value, LocalizedText) and value.is_fallback:
+        return format_html(
+            '<p class="fallback-note">{}</p><div class="prose" lang="en">{}</div>', gettext("(in English)"), html
+        )
+    return format_html('<div class="prose">{}</div>', html)
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """This page in each of the site's languages: code, name (in that language), URL
+    (absolute, query kept) and whether it is the one shown. Feeds hreflang alternates
+    and the switcher."""
+    request = context.get("request")
+    if request is None:
+        return []
+    current = translation.get_language()
+    path = request.get_full_path()
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        info = translation.get_language_info(code)
+        versions.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": request.build_absolute_uri(url),
+                "path": url,
+                "current": code == current,
+            }
+        )
+    return versions

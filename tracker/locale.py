@@ -1,0 +1,99 @@
+"""Which language a request is answered in.
+
+Public pages, feeds and CSV carry the language in their URL (i18n_patterns:
+English unprefixed, /ru/... and /kk/...). A reader who chose Russian or Kazakh
+with the switcher (a cookie, set by Django's set_language) and then opens an
+unprefixed page is sent to the same page in their language. The API has no
+prefix: it answers in the language of ``?lang=`` or else of Accept-Language (no
+cookie, so one URL + headers gives one answer); the admin follows the cookie,
+then Accept-Language.
+"""
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.middleware import locale
+from django.urls import is_valid_path
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import trans_real
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
+
+API_PREFIX = "/api/"
+LANGUAGE_PARAM = "lang"
+# Outside i18n_patterns: no language prefix, the language is negotiated.
+UNPREFIXED = (API_PREFIX, "/admin/", "/healthz", "/i18n/", f"/{settings.STATIC_URL.lstrip('/')}")
+
+
+def supported_language(code):
+    """The site's language for a code ("ru", "ru-RU", "kk-kz"), or None."""
+    if not code:
+        return None
+    try:
+        return translation.get_supported_language_variant(code.strip().lower())
+    except LookupError:
+        return None
+
+
+def accepted_language(header):
+    """The first supported language of an Accept-Language header, or the default."""
+    for code, _quality in trans_real.parse_accept_lang_header(header or ""):
+        if code == "*":
+            break
+        language = supported_language(code)
+        if language:
+            return language
+    return settings.LANGUAGE_CODE
+
+
+def api_language(request):
+    return supported_language(request.GET.get(LANGUAGE_PARAM)) or accepted_language(
+        request.META.get("HTTP_ACCEPT_LANGUAGE")
+    )
+
+
+def is_public_page(path):
+    return not path.startswith(UNPREFIXED)
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    def process_request(self, request):
+        path = request.path_info
+        if is_public_page(path):
+            super().process_request(request)
+            return self.remembered_language_redirect(request)
+        if path.startswith(API_PREFIX):
+            language = api_language(request)
+        else:
+            language = translation.get_language_from_request(request, check_path=False)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    def remembered_language_redirect(self, request):
+        """An unprefixed (English) page asked for by a reader whose chosen language is
+        another one: the same page under that language's prefix."""
+        if request.method not in ("GET", "HEAD") or translation.get_language_from_path(request.path_info):
+            return None
+        chosen = supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+        if not chosen or chosen == settings.LANGUAGE_CODE:
+            return None
+        urlconf = getattr(request, "urlconf", None)
+        if not is_valid_path(f"/{chosen}{request.path_info}", urlconf):
+            return None
+        response = HttpResponseRedirect(f"/{chosen}{request.get_full_path()}")
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if is_public_page(request.path_info) and not translation.get_language_from_path(request.path_info):
+            # The remembered choice can redirect an unprefixed page.
+            patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+# The switcher's form posts here. It changes nothing but the reader's own
+# language cookie, so it needs no CSRF token; pages then carry no per-request
+# token and keep their ETags (304 Not Modified).
+switch_language = csrf_exempt(set_language)
