@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run serve test lint clean
+.PHONY: run serve test lint messages clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -36,6 +36,13 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# After marking or changing interface strings: refresh the Russian and Kazakh
+# catalogues, translate the new entries, then compile (both .po and .mo are committed;
+# tests/test_i18n.py fails while any entry is missing, untranslated or not compiled).
+messages: $(VENV)/.runtime
+	$(PY) manage.py makemessages -l ru -l kk --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=tests --no-location
+	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

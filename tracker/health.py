@@ -8,6 +8,7 @@ from django.http import HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger("tracker.health")
@@ -37,7 +38,7 @@ def server_error(request, template_name="500.html"):
     if isinstance(exception, DatabaseError):
         wants_json = request.path.startswith("/api/") or request.path == "/healthz"
         if wants_json:
-            response = JsonResponse({"detail": "The service is temporarily unavailable; try again shortly."})
+            response = JsonResponse({"detail": _("The service is temporarily unavailable; try again shortly.")})
             response.status_code = 503
         else:
             # Rendered without a request context: the session and user live in the database.

@@ -25,8 +25,8 @@ AS_OF_PARAM = "as_of"
 # Russian and Kazakh write month names in lower case inside a sentence; Django's
 # catalogues capitalise the stand-alone ones ("Июнь", "Маусым").
 LOWER_CASE_MONTHS = {"ru", "kk"}
-# A day in the language's own order; Kazakh puts the year first ("2026 ж. 12 қаңтар").
-DAY_FORMATS = {"kk": "Y ж. j E"}
+# A day in the language's own order: "12 января 2026 г.", "2026 ж. 12 қаңтар" (Kazakh puts the year first).
+DAY_FORMATS = {"ru": "j E Y г.", "kk": "Y ж. j E"}
 
 
 def format_at_precision(value, precision=DatePrecision.DAY):
