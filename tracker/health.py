@@ -6,9 +6,9 @@ import sys
 from django.db import DatabaseError, connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 logger = logging.getLogger("tracker.health")

@@ -235,7 +235,10 @@ SPECTACULAR_SETTINGS = {
         "as things stood on that date. Lists are paginated (`page`, `page_size` up to 100, `count` in the body) "
         "and filtered with the same definitions as the public pages. Bad input is a 400 naming the parameter. "
         "Responses carry an ETag; send it back in If-None-Match for a 304. Anonymous clients are throttled "
-        "(API_ANON_RATE, default 600 requests a minute per address; over it, a 429 with Retry-After)."
+        "(API_ANON_RATE, default 600 requests a minute per address; over it, a 429 with Retry-After). "
+        "Answers come in English, Russian or Kazakh: `lang=en|ru|kk`, else the Accept-Language header; "
+        "Content-Language names the language and Vary: Accept-Language is sent. Text not yet translated "
+        "is given in its English original."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -22,13 +22,15 @@ from ..models import (
     Source,
     StatusUpdate,
 )
+from ..translation import translated
 
 INITIATIVE_FIELDS = (
     "id",
     "slug",
-    "title",
+    # Russian and Kazakh versions ride along; the serializers pick the language asked.
+    *translated("title"),
     "kind",
-    "summary",
+    *translated("summary"),
     "proposer",
     "venue",
     "proposed_on",
@@ -47,7 +49,7 @@ INITIATIVE_FIELDS = (
     "has_overdue_milestones",
     "modified",
 )
-INITIATIVE_DETAIL_FIELDS = (*INITIATIVE_FIELDS, "description")
+INITIATIVE_DETAIL_FIELDS = (*INITIATIVE_FIELDS, *translated("description"))
 
 SOURCE_FIELDS = (
     "id",
@@ -65,13 +67,12 @@ SOURCE_FIELDS = (
 STATUS_UPDATE_FIELDS = (
     "id",
     "initiative__slug",
-    "initiative__title",
+    *translated("initiative__title"),
     "reported_on",
     "reported_on_precision",
     "status",
     "progress",
-    "headline",
-    "body",
+    *translated("headline", "body"),
     "created",
     "modified",
 )
@@ -79,8 +80,7 @@ STATUS_UPDATE_FIELDS = (
 MILESTONE_FIELDS = (
     "id",
     "initiative__slug",
-    "initiative__title",
-    "title",
+    *translated("initiative__title", "title"),
     "description",
     "due_on",
     "due_on_precision",
@@ -93,9 +93,17 @@ MILESTONE_FIELDS = (
 )
 
 ORGANISATION_FIELDS = ("id", "slug", "name", "kind", "country", "website", "description")
-THEME_FIELDS = ("id", "slug", "name", "description")
+THEME_FIELDS = ("id", "slug", *translated("name"), "description")
 # An initiative as it appears inside an organisation or a theme.
-INITIATIVE_SUMMARY_FIELDS = ("id", "slug", "title", "kind", "current_status", "last_reported_on", "is_stale")
+INITIATIVE_SUMMARY_FIELDS = (
+    "id",
+    "slug",
+    *translated("title"),
+    "kind",
+    "current_status",
+    "last_reported_on",
+    "is_stale",
+)
 
 
 def _grouped(pairs):
@@ -119,10 +127,10 @@ def attach_initiative_relations(rows):
         return rows
     ids = [row["id"] for row in rows]
     themes = _grouped(
-        (initiative_id, {"slug": slug, "name": name})
-        for initiative_id, slug, name in Initiative.themes.through.objects.filter(initiative_id__in=ids)
+        (row.pop("initiative_id"), _prefixed(row, "theme__"))
+        for row in Initiative.themes.through.objects.filter(initiative_id__in=ids)
         .order_by("theme__name")
-        .values_list("initiative_id", "theme__slug", "theme__name")
+        .values("initiative_id", "theme__slug", *translated("theme__name"))
     )
     countries = _grouped(
         InitiativeCountry.objects.filter(initiative_id__in=ids)
@@ -145,10 +153,10 @@ def attach_initiative_relations(rows):
             "note",
             "from_initiative_id",
             "from_initiative__slug",
-            "from_initiative__title",
+            *translated("from_initiative__title"),
             "to_initiative_id",
             "to_initiative__slug",
-            "to_initiative__title",
+            *translated("to_initiative__title"),
         )
     ):
         if relation["from_initiative_id"] in id_set:

@@ -13,6 +13,7 @@ from django.utils import translation
 from django_countries import countries
 from rest_framework import serializers
 
+from ..translation import SOURCE_LANGUAGE, language_code
 from ..vocabularies import (
     NOT_ASSESSED_LABEL,
     NOT_ASSESSED_MEANING,
@@ -51,6 +52,8 @@ class Vocabulary:
         return vocabulary
 
     def __init__(self):
+        # Content (titles, summaries, headlines...) in this language where translated.
+        self.language = language_code()
         self.status = {status.value: str(status.label) for status in Status}
         self.meaning = {status.value: str(STATUS_MEANINGS[status]) for status in Status}
         self.not_assessed = str(NOT_ASSESSED_LABEL)
@@ -71,6 +74,16 @@ class Vocabulary:
         if name is None:
             name = self._countries[code] = str(countries.name(code))
         return {"code": code, "name": name}
+
+
+def text(row, field, vocabulary):
+    """A translated field of a row in the vocabulary's language, English where untranslated
+    (the same choice as initiatives.translation.localized)."""
+    if vocabulary.language != SOURCE_LANGUAGE:
+        value = row.get(f"{field}_{vocabulary.language}")
+        if value and value.strip():
+            return value
+    return row[field]
 
 
 class RowSerializer(serializers.Serializer):
@@ -255,15 +268,15 @@ def status_update_dict(row, links, vocabulary):
         "url": links.status_update(row["id"]),
         "html_url": links.initiative_page(slug, fragment=f"#update-{row['id']}"),
         "id": row["id"],
-        "initiative": initiative_ref(links, slug, row["initiative__title"]),
+        "initiative": initiative_ref(links, slug, text(row, "initiative__title", vocabulary)),
         "reported_on": row["reported_on"],
         "reported_on_precision": row["reported_on_precision"],
         "status": status,
         "status_label": vocabulary.status[status],
         "status_meaning": vocabulary.meaning[status],
         "progress": row["progress"],
-        "headline": row["headline"],
-        "body": row["body"],
+        "headline": text(row, "headline", vocabulary),
+        "body": text(row, "body", vocabulary),
         "sources": [source_dict(source, links, vocabulary) for source in row["sources"]],
         "created": row["created"],
         "modified": row["modified"],
@@ -293,18 +306,18 @@ class MilestoneSerializer(RowSerializer):
     source = SourceRefSerializer(read_only=True, allow_null=True)
 
     def to_representation(self, row):
-        return milestone_dict(row, self.urls)
+        return milestone_dict(row, self.urls, self.vocabulary)
 
 
-def milestone_dict(row, links):
+def milestone_dict(row, links, vocabulary):
     slug = row["initiative__slug"]
     achieved = row["is_achieved"]
     return {
         "url": links.milestone(row["id"]),
         "html_url": links.initiative_page(slug, fragment=f"#milestone-{row['id']}"),
         "id": row["id"],
-        "initiative": initiative_ref(links, slug, row["initiative__title"]),
-        "title": row["title"],
+        "initiative": initiative_ref(links, slug, text(row, "initiative__title", vocabulary)),
+        "title": text(row, "title", vocabulary),
         "description": row["description"],
         "due_on": row["due_on"],
         "due_on_precision": row["due_on_precision"],
@@ -379,10 +392,10 @@ class InitiativeSerializer(RowSerializer):
             "url": links.initiative(slug),
             "html_url": links.initiative_page(slug),
             "slug": slug,
-            "title": row["title"],
+            "title": text(row, "title", vocabulary),
             "kind": row["kind"],
             "kind_label": vocabulary.kind.get(row["kind"], row["kind"]),
-            "summary": row["summary"],
+            "summary": text(row, "summary", vocabulary),
             "status": status,
             "status_label": vocabulary.status[status] if status else vocabulary.not_assessed,
             "status_meaning": vocabulary.meaning[status] if status else vocabulary.not_assessed_meaning,
@@ -412,7 +425,7 @@ class InitiativeSerializer(RowSerializer):
             "themes": [
                 {
                     "slug": theme["slug"],
-                    "name": theme["name"],
+                    "name": text(theme, "name", vocabulary),
                     "url": links.theme(theme["slug"]),
                     "html_url": links.theme_page(theme["slug"]),
                 }
@@ -438,7 +451,7 @@ class InitiativeSerializer(RowSerializer):
                         relation_type
                     ],
                     "note": note,
-                    "initiative": initiative_ref(links, other["slug"], other["title"]),
+                    "initiative": initiative_ref(links, other["slug"], text(other, "title", vocabulary)),
                 }
                 for relation_type, direction, note, other in row["relations"]
             ],
@@ -472,10 +485,10 @@ class InitiativeDetailSerializer(InitiativeSerializer):
     def to_representation(self, row):
         data = super().to_representation(row)
         links, vocabulary = self.context["links"], self.vocabulary
-        data["description"] = row["description"]
+        data["description"] = text(row, "description", vocabulary)
         data["sources"] = [source_dict(source, links, vocabulary) for source in row["sources"]]
         data["updates"] = [status_update_dict(update, links, vocabulary) for update in row["updates"]]
-        data["milestones"] = [milestone_dict(milestone, links) for milestone in row["milestones"]]
+        data["milestones"] = [milestone_dict(milestone, links, vocabulary) for milestone in row["milestones"]]
         return data
 
 
@@ -501,7 +514,7 @@ class OrganisationInitiativeSerializer(InitiativeSummarySerializer):
 
 def initiative_summary_dict(row, links, vocabulary):
     status = row["current_status"]
-    data = initiative_ref(links, row["slug"], row["title"])
+    data = initiative_ref(links, row["slug"], text(row, "title", vocabulary))
     data.update(
         kind=row["kind"],
         status=status,
@@ -572,7 +585,7 @@ class ThemeSerializer(RowSerializer):
             "url": links.theme(row["slug"]),
             "html_url": links.theme_page(row["slug"]),
             "slug": row["slug"],
-            "name": row["name"],
+            "name": text(row, "name", self.vocabulary),
             "description": row["description"],
         }
 

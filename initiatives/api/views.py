@@ -9,16 +9,20 @@ is a 400. Drafts never leave the database: every StatusUpdate read starts from
 import hashlib
 import re
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Q
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import gettext
 from django_countries import countries
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
+
+from tracker.locale import supported_language
 
 from ..filters import MAX_QUERY_LENGTH
 from ..models import Initiative, Milestone, Organisation, Source, StatusUpdate, Theme
@@ -45,6 +49,18 @@ AS_OF = OpenApiParameter(
         "from published updates reported on or before it; later updates are left out; milestones count "
         "as achieved only if achieved by it. Links in the answer carry the same as_of. A malformed or "
         "earlier date is a 400."
+    ),
+)
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+LANG = OpenApiParameter(
+    "lang",
+    {"type": "string", "enum": LANGUAGES},
+    description=(
+        "The language of the answer: labels (status, kind, role...), country names and the initiatives' own "
+        "text (title, summary, description, update headline and body, milestone title, theme name). Without it, "
+        "the Accept-Language header decides; English by default. Text not yet translated is given in English "
+        f"(the source). The response says the language in Content-Language. Any value but {', '.join(LANGUAGES)} "
+        "is a 400."
     ),
 )
 STATUS_FILTER = OpenApiParameter(
@@ -109,11 +125,11 @@ ERRORS = {
 def documented(serializer, detail_serializer, *, list_parameters=(), description=""):
     return extend_schema_view(
         list=extend_schema(
-            parameters=[AS_OF, *list_parameters],
+            parameters=[AS_OF, LANG, *list_parameters],
             responses={200: serializer(many=True), **ERRORS},
             description=description,
         ),
-        retrieve=extend_schema(parameters=[AS_OF], responses={200: detail_serializer, **ERRORS}),
+        retrieve=extend_schema(parameters=[AS_OF, LANG], responses={200: detail_serializer, **ERRORS}),
     )
 
 
@@ -147,6 +163,12 @@ class RowViewSet(viewsets.ReadOnlyModelViewSet):
             self.as_of = parse_as_of(request.query_params.get(AS_OF_PARAM))
         except DjangoValidationError as error:
             raise ValidationError({AS_OF_PARAM: error.messages}) from None
+        # The language itself was chosen by tracker.locale.LocaleMiddleware (?lang=, then Accept-Language).
+        lang = request.query_params.get(LANG.name, "")
+        if lang and supported_language(lang) is None:
+            raise ValidationError(
+                {LANG.name: [gettext("Use one of: %(languages)s.") % {"languages": ", ".join(LANGUAGES)}]}
+            )
 
     def get_serializer_class(self):
         if self.action == "retrieve" and self.detail_serializer_class:
