@@ -21,6 +21,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -85,10 +86,20 @@ def prepare(env, database_url, size):
     if database_url.startswith("sqlite"):
         Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     else:
+        # A fresh database each run: a schema left by other code would not match this one's.
+        drop_database(database_url)
         ensure_database(database_url)
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "generate_demo_data", "--initiatives", str(size), "--updates-per-initiative", "25", "--clear")
     manage(env, "collectstatic", "--noinput", "-v0")
+
+
+def drop_database(url):
+    import psycopg
+
+    parts = urlsplit(url)
+    with psycopg.connect(url.replace(parts.path, "/postgres"), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
 
 
 def serve(env, port):
@@ -221,10 +232,10 @@ def main():
     all_results = {
         database: {int(size): value for size, value in sizes.items()} for database, sizes in all_results.items()
     }
+    saved.parent.mkdir(exist_ok=True)
     for database in args.databases:
         all_results[database] = {size: measure(database, size, args) for size in args.sizes}
-    saved.parent.mkdir(exist_ok=True)
-    saved.write_text(json.dumps(all_results, indent=1))
+        saved.write_text(json.dumps(all_results, indent=1))
     text = section(all_results, args, load)
     write_results(text)
     print(text)
