@@ -8,7 +8,11 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Initiatives")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from . import signals  # noqa: F401  (connects the receivers)
         from .cache import connect_invalidation
+        from .querysets import register_sqlite_functions
 
         connect_invalidation()
+        connection_created.connect(register_sqlite_functions, dispatch_uid="tracker-sqlite-lower")

@@ -46,6 +46,36 @@ def search_languages():
     return [SOURCE_LANGUAGE] if code == SOURCE_LANGUAGE else [SOURCE_LANGUAGE, code]
 
 
+class UnicodeLower(models.Transform):
+    """``headline__unicode_lower__contains=word``: a case-insensitive match in any script.
+
+    SQLite's LIKE and lower() fold ASCII letters only, so "Өңір" would not match
+    "өңір"; on SQLite this calls Python's str.lower (registered on each new
+    connection by register_sqlite_functions), elsewhere LOWER."""
+
+    lookup_name = "unicode_lower"
+    function = "LOWER"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="TRACKER_LOWER", **extra_context)
+
+
+models.CharField.register_lookup(UnicodeLower)
+models.TextField.register_lookup(UnicodeLower)
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """connection_created receiver: the function behind UnicodeLower on SQLite."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "TRACKER_LOWER", 1, lambda text: None if text is None else text.lower(), deterministic=True
+        )
+
+
+def contains_word(field, word):
+    return Q(**{f"{field}__unicode_lower__contains": word})
+
+
 def search_words(query):
     """The words of a free-text query (letters and digits in any script), at most a few."""
     return re.findall(r"\w+", (query or "").lower())[:MAX_SEARCH_WORDS]
@@ -98,8 +128,8 @@ class StatusUpdateQuerySet(models.QuerySet):
         for language in search_languages():
             in_language = Q()
             for word in words:
-                in_language &= Q(**{f"{column('headline', language)}__icontains": word}) | Q(
-                    **{f"{column('body', language)}__icontains": word}
+                in_language &= contains_word(column("headline", language), word) | contains_word(
+                    column("body", language), word
                 )
             condition |= in_language
         return self.filter(condition)
@@ -159,9 +189,11 @@ class InitiativeQuerySet(models.QuerySet):
         text of one of their published updates; best matches first.
 
         On PostgreSQL this is full-text search (words match as prefixes, weighted
-        title > summary > description, served by the GIN indexes of migration
-        0004); elsewhere every word must appear as a substring, ranked by the
-        field it is found in. The contract is the same on both.
+        title > summary > description, served by the GIN indexes of migrations
+        0004 and 0006); elsewhere every word must appear as a substring (in any
+        letter case, in any script), ranked by the field it is found in. The
+        contract is the same on both. The text searched is the English source plus
+        the active language's translation (search_languages).
         """
         words = search_words(query)
         if not words:
@@ -197,13 +229,11 @@ class InitiativeQuerySet(models.QuerySet):
             text_words, title_words, summary_words, update_words = Q(), Q(), Q(), Q()
             for word in words:
                 text_words &= (
-                    Q(**{f"{title}__icontains": word})
-                    | Q(**{f"{summary}__icontains": word})
-                    | Q(**{f"{description}__icontains": word})
+                    contains_word(title, word) | contains_word(summary, word) | contains_word(description, word)
                 )
-                title_words &= Q(**{f"{title}__icontains": word})
-                summary_words &= Q(**{f"{summary}__icontains": word})
-                update_words &= Q(**{f"{headline}__icontains": word}) | Q(**{f"{body}__icontains": word})
+                title_words &= contains_word(title, word)
+                summary_words &= contains_word(summary, word)
+                update_words &= contains_word(headline, word) | contains_word(body, word)
             in_text |= text_words
             in_title |= title_words
             in_summary |= summary_words

@@ -9,6 +9,8 @@ cookie, so one URL + headers gives one answer); the admin follows the cookie,
 then Accept-Language.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.middleware import locale
@@ -79,8 +81,9 @@ class LocaleMiddleware(locale.LocaleMiddleware):
         if not chosen or chosen == settings.LANGUAGE_CODE:
             return None
         urlconf = getattr(request, "urlconf", None)
-        if not is_valid_path(f"/{chosen}{request.path_info}", urlconf):
-            return None
+        with translation.override(chosen):  # the prefix resolves in its own language only
+            if not is_valid_path(f"/{chosen}{request.path_info}", urlconf):
+                return None
         response = HttpResponseRedirect(f"/{chosen}{request.get_full_path()}")
         patch_vary_headers(response, ("Cookie",))
         return response
@@ -93,7 +96,15 @@ class LocaleMiddleware(locale.LocaleMiddleware):
         return response
 
 
-# The switcher's form posts here. It changes nothing but the reader's own
-# language cookie, so it needs no CSRF token; pages then carry no per-request
-# token and keep their ETags (304 Not Modified).
-switch_language = csrf_exempt(set_language)
+@csrf_exempt
+def switch_language(request):
+    """Django's set_language, reading ``next`` in its own language first: the page's
+    prefix (none for English) only resolves while that language is active, and
+    set_language must resolve it to send the reader to the same page in the new one.
+
+    It changes nothing but the reader's own language cookie, so it needs no CSRF
+    token; pages then carry no per-request token and keep their ETags (304)."""
+    next_url = request.POST.get("next", request.GET.get("next")) or ""
+    page_language = translation.get_language_from_path(urlsplit(next_url).path) or settings.LANGUAGE_CODE
+    translation.activate(page_language)
+    return set_language(request)
