@@ -120,6 +120,10 @@ class StatusUpdateQuerySet(models.QuerySet):
                 matching = (
                     self.model._base_manager.annotate(document=update_document(language))
                     .filter(document=tsquery, published=True)
+                    # Unordered: an id set. With the model's newest-first ordering kept under
+                    # the LIMIT, small or freshly analysed tables were walked along that index,
+                    # testing every row's document, instead of asking the GIN index.
+                    .order_by()
                     .values("pk")[:SUBQUERY_FENCE]
                 )
                 matches |= Q(pk__in=matching)
