@@ -24,8 +24,17 @@ print("PROBE" + json.dumps(out))
 
 
 @pytest.fixture(scope="module")
-def production_responses():
-    result = manage("shell", "-c", PROBE, **PRODUCTION_ENV, DATABASE_URL="sqlite://:memory:")
+def production_responses(tmp_path_factory):
+    # Production pages name their static files through the manifest that collectstatic
+    # writes, as `make serve` does before gunicorn starts; a clean clone has none.
+    environment = {
+        **PRODUCTION_ENV,
+        "DATABASE_URL": "sqlite://:memory:",
+        "STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
+    }
+    collected = manage("collectstatic", "--noinput", "--verbosity", "0", **environment)
+    assert collected.returncode == 0, collected.stderr
+    result = manage("shell", "-c", PROBE, **environment)
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if line.startswith("PROBE"))
     return json.loads(line.removeprefix("PROBE"))
