@@ -1,8 +1,11 @@
 import os
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.test import override_settings
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make around it are still synchronous and safe.
@@ -18,6 +21,26 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
+
+
+REDIS_DATABASES = 16
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_of_this_worker(worker_id):
+    """Parallel workers share one Redis server, and clear_cache empties a whole Redis
+    database: each worker gets its own database (the one REDIS_URL names, plus the
+    worker's number), so one worker's clear never drops another's cached pages or
+    data version mid-test."""
+    default = settings.CACHES["default"]
+    if not default["BACKEND"].endswith("RedisCache") or worker_id == "master":
+        yield
+        return
+    parts = urlsplit(default["LOCATION"])
+    number = (int(parts.path.strip("/") or 0) + int(worker_id.removeprefix("gw"))) % REDIS_DATABASES
+    location = parts._replace(path=f"/{number}").geturl()
+    with override_settings(CACHES={"default": {**default, "LOCATION": location}}):
+        yield
 
 
 @pytest.fixture(autouse=True)
