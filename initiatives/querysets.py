@@ -11,8 +11,9 @@ import re
 from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
-from django.db.models import BooleanField, Case, Exists, FloatField, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Exists, F, FloatField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from .translation import SOURCE_LANGUAGE, column, language_code
@@ -85,6 +86,28 @@ def prefix_tsquery(words):
     """A PostgreSQL tsquery matching every word as a prefix. Words are letters and digits only,
     so nothing in them can be read as tsquery syntax."""
     return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG)
+
+
+def stable_order(queryset, *tiebreak):
+    """The queryset in its requested (or default) order, empty values last either way on
+    every database, then the tie-breakers, so pages never overlap or skip rows.
+
+    Only columns that can be empty get NULLS LAST: on a NOT NULL column it changes
+    nothing but would keep PostgreSQL from walking the index."""
+    ordering = []
+    for field in queryset.query.order_by or queryset.model._meta.ordering:
+        if isinstance(field, str) and _nullable(queryset.model, field.lstrip("-")):
+            expression = F(field.lstrip("-"))
+            field = expression.desc(nulls_last=True) if field.startswith("-") else expression.asc(nulls_last=True)
+        ordering.append(field)
+    return queryset.order_by(*ordering, *(field for field in tiebreak if field not in ordering))
+
+
+def _nullable(model, name):
+    try:
+        return model._meta.get_field(name).null
+    except FieldDoesNotExist:  # an annotation, such as current_progress
+        return True
 
 
 def resolve_as_of(as_of):

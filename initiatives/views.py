@@ -8,7 +8,7 @@ one aggregate query each.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from .models import (
     StatusUpdate,
     Theme,
 )
+from .querysets import stable_order
 from .timetravel import AS_OF_PARAM, parse_as_of
 from .translation import localized_value, translated
 from .vocabularies import (
@@ -70,11 +71,15 @@ class AsOfMixin:
 
 
 class ClampedPaginationMixin:
-    """A page number past the end shows the last page and junk shows the first: never a 500."""
+    """Pages in a stable order (empty values last, then ``tiebreak``), so no row is shown
+    twice or skipped; a page number past the end shows the last page and junk shows
+    the first: never a 500."""
 
     paginator_class = CachedPaginator
+    tiebreak = ("-pk",)
 
     def paginate_queryset(self, queryset, page_size):
+        queryset = stable_order(queryset, *self.tiebreak)
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
@@ -111,16 +116,6 @@ def sources_prefetch():
         "sources",
         queryset=Source.objects.only("pk", "title", "publisher", "url", "published_on", "published_on_precision"),
     )
-
-
-def nulls_last(ordering):
-    """The same ordering with unknown values (no update, no progress) last, on every database."""
-    for item in ordering:
-        if isinstance(item, str):
-            name = item.lstrip("-")
-            yield F(name).desc(nulls_last=True) if item.startswith("-") else F(name).asc(nulls_last=True)
-        else:
-            yield item
 
 
 def status_rows(counts):
@@ -203,6 +198,8 @@ class InitiativeListView(AsOfMixin, ClampedPaginationMixin, FilterView):
     filterset_class = InitiativeFilter
     template_name = "initiatives/initiative_list.html"
     paginate_by = 20
+    # Whatever the chosen sort, title then pk break ties.
+    tiebreak = ("title", "pk")
     # The facet parameters whose counts are computed without their own filter,
     # so each count says what choosing that value would give.
     FACETS = ("kind", "status", "theme", "organisation", "country")
@@ -212,17 +209,6 @@ class InitiativeListView(AsOfMixin, ClampedPaginationMixin, FilterView):
         return initiatives_with_status(self.as_of).prefetch_related(
             Prefetch("themes", queryset=Theme.objects.only("pk", *translated("name"), "slug"))
         )
-
-    def get(self, request, *args, **kwargs):
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        if not self.filterset.is_bound or self.filterset.is_valid():
-            queryset = self.filterset.qs
-            # Whatever the chosen sort, title then pk break ties so pages never overlap.
-            self.object_list = queryset.order_by(*nulls_last(queryset.query.order_by), "title", "pk")
-        else:
-            self.object_list = self.filterset.queryset.none()
-        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
-        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -306,6 +306,20 @@ def test_sort_by_last_update_orders_by_date(client, world):
     assert body.index(">Cyber Shield<") < body.index(">AI Development Vision<")
 
 
+@pytest.mark.parametrize("ordering", ["progress", "-progress"])
+def test_updates_sorted_by_progress_list_unknown_progress_last_and_pages_never_overlap(client, ordering):
+    """Each database put the updates without progress first in one direction, and
+    equal progress had no tie-breaker, so pages could repeat or skip an update."""
+    unknown = StatusUpdateFactory(headline="No progress given", progress=None)
+    StatusUpdateFactory.create_batch(30, progress=50)
+
+    pages = [client.get(f"/updates/?ordering={ordering}&page={number}") for number in (1, 2)]
+
+    shown = [update.pk for page in pages for update in page.context["object_list"]]
+    assert len(shown) == len(set(shown)) == 31
+    assert shown[-1] == unknown.pk
+
+
 def test_list_paginates_and_keeps_filters_in_links(client):
     InitiativeFactory.create_batch(25, kind=InitiativeKind.PROGRAM)
     body = text(client.get("/initiatives/?kind=program"))

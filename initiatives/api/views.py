@@ -10,9 +10,8 @@ import hashlib
 import re
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext
@@ -26,6 +25,7 @@ from tracker.locale import supported_language
 
 from ..filters import MAX_QUERY_LENGTH
 from ..models import Initiative, Milestone, Organisation, Source, StatusUpdate, Theme
+from ..querysets import stable_order
 from ..timetravel import AS_OF_PARAM, EARLIEST_AS_OF, parse_as_of
 from . import filters, rows, serializers
 from .links import Links
@@ -189,31 +189,9 @@ class RowViewSet(viewsets.ReadOnlyModelViewSet):
     def attach_detail(self, row):
         return self.attach_list([row])[0]
 
-    def ordering_of(self, queryset):
-        """The requested (or default) ordering, empty values last either way on every
-        database, then a unique tie-breaker so pages never overlap.
-
-        Only columns that can be empty get NULLS LAST: on a NOT NULL column it
-        changes nothing but would keep PostgreSQL from walking the index.
-        """
-        ordering = []
-        for field in queryset.query.order_by or queryset.model._meta.ordering:
-            if isinstance(field, str) and self.nullable(queryset.model, field.lstrip("-")):
-                expression = F(field.lstrip("-"))
-                field = expression.desc(nulls_last=True) if field.startswith("-") else expression.asc(nulls_last=True)
-            ordering.append(field)
-        return [*ordering, self.tiebreak]
-
-    @staticmethod
-    def nullable(model, name):
-        try:
-            return model._meta.get_field(name).null
-        except FieldDoesNotExist:  # an annotation, such as current_progress
-            return True
-
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        queryset = queryset.order_by(*self.ordering_of(queryset)).values(*self.values_fields)
+        queryset = stable_order(queryset, self.tiebreak).values(*self.values_fields)
         page = self.attach_list(self.paginate_queryset(queryset))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
