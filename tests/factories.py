@@ -121,3 +121,28 @@ class AnalystFactory(UserFactory):
     def analysts_group(self, create, extracted, **kwargs):
         if create:
             self.groups.add(self.groups.model.objects.get(name="Analysts"))
+
+
+def fill_search_tables(rows=3000):
+    """Enough initiatives and published updates, none about anything searched for,
+    for PostgreSQL's planner to choose as it would on real data (tables analysed)."""
+    from django.db import connection
+
+    initiatives = Initiative.objects.bulk_create(
+        Initiative(title=f"Filler {n}", slug=f"filler-{n}", summary="Unrelated.", kind=InitiativeKind.PROGRAM)
+        for n in range(rows)
+    )
+    StatusUpdate.objects.bulk_create(
+        StatusUpdate(
+            initiative=initiative,
+            reported_on=datetime.date(2025, 1, 1),
+            status=Status.IN_PROGRESS,
+            progress=n % 101,
+            headline=f"Routine note {n}",
+            body="Nothing to report.",
+            published=True,
+        )
+        for n, initiative in enumerate(initiatives)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE initiatives_initiative, initiatives_statusupdate")

@@ -36,6 +36,7 @@ from .factories import (
     SourceFactory,
     StatusUpdateFactory,
     ThemeFactory,
+    fill_search_tables,
 )
 from .test_admin import form_data
 
@@ -428,8 +429,7 @@ def test_search_in_each_language_through_the_queryset(world):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN search indexes exist on PostgreSQL only")
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_postgresql_search_in_russian_and_kazakh_is_served_by_gin_indexes(language):
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+    fill_search_tables()
     with translation.override(language):
         plan = Initiative.objects.search("цифр").explain()
         update_plan = StatusUpdate.objects.published().latest_first().search("цифр").explain()
