@@ -451,6 +451,9 @@ def test_unknown_keys_are_404_not_500(api, world):
         ("/api/organisations/", {"kind": "cult"}, "kind"),
         ("/api/organisations/", {"ordering": "id"}, "ordering"),
         ("/api/themes/", {"ordering": "-slug"}, "ordering"),
+        # Empty fields in the list were read as no ordering, though the schema allows none.
+        ("/api/themes/", {"ordering": ","}, "ordering"),
+        ("/api/initiatives/", {"ordering": "title,"}, "ordering"),
         ("/api/sources/", {"published_on_after": "20250101"}, "published_on"),
         ("/api/sources/", {"ordering": "url"}, "ordering"),
     ],

@@ -6,7 +6,9 @@ additions, both API-only:
 - empty parameters are ignored, as the pages' forms do, including empty
   entries of a repeated parameter;
 - a boolean filter given something other than true/false/1/0 is a 400
-  (the pages' select widget would silently ignore it);
+  (the pages' select widget would silently ignore it), and so is an
+  ``ordering`` with an empty field in its comma-separated list (``ordering=,``),
+  which the pages would read as no ordering;
 - organisations, themes and sources get an ``ordering`` limited to documented
   fields, as the other FilterSets already have, so junk ordering is a 400
   everywhere instead of being silently dropped.
@@ -23,9 +25,10 @@ from .. import filters
 BOOLEAN_VALUES = {"true", "false", "1", "0"}
 
 
-class StrictBooleans:
+class StrictParameters:
     """Empty parameters count as absent (as a web form sends them); a boolean
-    given anything but true/false/1/0 is a 400."""
+    given anything but true/false/1/0 is a 400, and so is an empty field in an
+    ordering list."""
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None:
@@ -41,35 +44,38 @@ class StrictBooleans:
     def is_valid(self):
         valid = super().is_valid()
         for name, filter_ in self.filters.items():
-            if not isinstance(filter_, django_filters.BooleanFilter) or name not in self.data:
+            if name not in self.data:
                 continue
-            if self.data[name].lower() not in BOOLEAN_VALUES:
+            if isinstance(filter_, django_filters.BooleanFilter) and self.data[name].lower() not in BOOLEAN_VALUES:
                 self.form.add_error(name, _("Use true or false."))
+                valid = False
+            elif isinstance(filter_, django_filters.OrderingFilter) and "" in self.data[name].split(","):
+                self.form.add_error(name, _("An empty sort field: give field names separated by commas."))
                 valid = False
         return valid
 
 
-class InitiativeFilter(StrictBooleans, filters.InitiativeFilter):
+class InitiativeFilter(StrictParameters, filters.InitiativeFilter):
     pass
 
 
-class StatusUpdateFilter(StrictBooleans, filters.StatusUpdateFilter):
+class StatusUpdateFilter(StrictParameters, filters.StatusUpdateFilter):
     pass
 
 
-class MilestoneFilter(StrictBooleans, filters.MilestoneFilter):
+class MilestoneFilter(StrictParameters, filters.MilestoneFilter):
     pass
 
 
-class OrganisationFilter(StrictBooleans, filters.OrganisationFilter):
+class OrganisationFilter(StrictParameters, filters.OrganisationFilter):
     ordering = django_filters.OrderingFilter(label=_("Sort by"), fields=(("name", "name"), ("country", "country")))
 
 
-class ThemeFilter(StrictBooleans, filters.ThemeFilter):
+class ThemeFilter(StrictParameters, filters.ThemeFilter):
     ordering = django_filters.OrderingFilter(label=_("Sort by"), fields=(("name", "name"),))
 
 
-class SourceFilter(StrictBooleans, filters.SourceFilter):
+class SourceFilter(StrictParameters, filters.SourceFilter):
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"), fields=(("published_on", "published_on"), ("title", "title"))
     )
