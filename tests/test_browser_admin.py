@@ -1,5 +1,6 @@
 """An analyst's round trip in a real browser: sign in, add a published, sourced
-status update to an initiative through its admin page, and find it listed."""
+status update to an initiative through its admin page, and find it listed there and
+on the initiative's public page."""
 
 import importlib
 import re
@@ -38,7 +39,9 @@ def choose_autocomplete(page, select_id, search):
     page.locator(".select2-results__option", has_text=search).first.click()
 
 
-def test_analyst_adds_a_published_sourced_update_inline_and_sees_it_listed(live_server, page, analysts_group):
+def test_analyst_adds_a_published_sourced_update_inline_and_sees_it_listed_and_public(
+    live_server, page, analysts_group
+):
     analyst = AnalystFactory(username="aigerim")
     initiative = InitiativeFactory(title="Digital Code")
     SourceFactory(title="Digital Code adopted", publisher="Akorda")
@@ -68,6 +71,11 @@ def test_analyst_adds_a_published_sourced_update_inline_and_sees_it_listed(live_
     assert update.published
     assert update.author == analyst
     assert [source.title for source in update.sources.all()] == ["Digital Code adopted"]
+
+    page.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    entry = page.locator(".timeline-entry", has_text="Digital Code signed into law")
+    expect(entry).to_contain_text("Adopted")
+    expect(entry).to_contain_text("Digital Code adopted")
 
 
 def test_analyst_imports_a_csv_after_a_dry_run(live_server, page, analysts_group):

@@ -57,13 +57,6 @@ KK_TITLE = "Цифрлық әкімдік: ғылым, қоғам, өңір, ұ�
 KK_HEADLINE = "Өңірлерде ұлттық үлгі іске қосылды"
 
 
-@pytest.fixture(autouse=True)
-def back_to_the_default_language():
-    """A request leaves its language active in the thread: later tests expect English."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
 def prefixed(language, path):
     return path if language == "en" else f"/{language}{path}"
 
