@@ -104,11 +104,18 @@ def drop_database(url):
         connection.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
 
 
-def serve(env, port):
+def serve(env, port, workers="2"):
+    """gunicorn on the port: the given number of sync workers, or with ``workers=None``
+    the production configuration (tracker/gunicorn_conf.py: two per core plus one)."""
+    if workers is None:
+        arguments = ["-c", str(ROOT / "tracker" / "gunicorn_conf.py"), "--bind", f"127.0.0.1:{port}"]
+    else:
+        arguments = ["--workers", workers, "--bind", f"127.0.0.1:{port}"]
     process = subprocess.Popen(
-        [str(VENV / "gunicorn"), "tracker.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+        [str(VENV / "gunicorn"), *arguments, "tracker.wsgi:application"],
         cwd=ROOT,
         env=env,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     for _ in range(150):
