@@ -34,9 +34,12 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.results import write_section  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## API vs hand-written view"
 START_MARK = "<!-- api-bench:start -->"
 END_MARK = "<!-- api-bench:end -->"
@@ -294,17 +297,6 @@ def section(results, args, sizes, cpu, load):
     return "\n".join(lines)
 
 
-def write_results(text):
-    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if START_MARK in current and HEADING in current:
-        start = current.index(HEADING)
-        end = current.index(END_MARK) + len(END_MARK)
-        current = current[:start] + text + current[end:]
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    RESULTS.write_text(current)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -340,7 +332,7 @@ def main():
         server.wait(timeout=30)
     cpu = cpu_per_request(env, args.rounds * 2)
     text = section(results, args, sizes, cpu, load)
-    write_results(text)
+    write_section(text, heading=HEADING, end_mark=END_MARK)
     print(text)
     ratios = [results[api]["rps"] / results[baseline]["rps"] for _, api, baseline in PAIRS]
     return 0 if min(ratios) >= 0.8 else 1

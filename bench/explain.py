@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api_bench import ROOT, machine  # noqa: E402
+from bench.api_bench import machine  # noqa: E402
+from bench.results import write_section  # noqa: E402
 from bench.site_bench import DATABASES, environment, prepare  # noqa: E402
 
 SIZE = 10000
-RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Query plans at 10,000 initiatives (PostgreSQL)"
 START_MARK = "<!-- explain:start -->"
 END_MARK = "<!-- explain:end -->"
@@ -157,17 +157,6 @@ def section(rows, counts):
     return "\n".join(lines)
 
 
-def write_results(text):
-    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if START_MARK in current:
-        start = current.index(HEADING)
-        end = current.index(END_MARK) + len(END_MARK)
-        current = current[:start] + text + current[end:]
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    RESULTS.write_text(current)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--prepare", action="store_true", help="Build the synthetic data set first.")
@@ -200,7 +189,7 @@ def main():
         print(f"{path}: {row}", flush=True)
         rows.append((path, row))
     text = section(rows, counts)
-    write_results(text)
+    write_section(text, heading=HEADING, end_mark=END_MARK)
     print(text)
 
 

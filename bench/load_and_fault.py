@@ -29,10 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api_bench import ROOT, free_port, machine  # noqa: E402
+from bench.api_bench import free_port, machine  # noqa: E402
+from bench.results import write_section  # noqa: E402
 from bench.site_bench import environment, prepare, serve  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Load and fault behaviour (PostgreSQL)"
 START_MARK = "<!-- load-fault:start -->"
 END_MARK = "<!-- load-fault:end -->"
@@ -189,17 +189,6 @@ def section(load, fault, args):
     )
 
 
-def write_results(text):
-    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if START_MARK in current:
-        start = current.index(HEADING)
-        end = current.index(END_MARK) + len(END_MARK)
-        current = current[:start] + text + current[end:]
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    RESULTS.write_text(current)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=10000)
@@ -228,7 +217,7 @@ def main():
         server.terminate()
         server.wait(timeout=30)
     text = section(load, fault, args)
-    write_results(text)
+    write_section(text, heading=HEADING, end_mark=END_MARK)
     print(text)
     return 0 if load["non_2xx"] == 0 and load["socket_errors"] == "none" else 1
 

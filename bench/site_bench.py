@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.api_bench import ROOT, VENV, ensure_database, free_port, machine, manage, wrk  # noqa: E402
+from bench.results import write_section  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Scale: pages, API and exports at 100 and 10,000 initiatives"
 START_MARK = "<!-- site-bench:start -->"
 END_MARK = "<!-- site-bench:end -->"
@@ -215,17 +215,6 @@ def section(all_results, args, load):
     return "\n".join(lines)
 
 
-def write_results(text):
-    current = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if START_MARK in current:
-        start = current.index(HEADING)
-        end = current.index(END_MARK) + len(END_MARK)
-        current = current[:start] + text + current[end:]
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    RESULTS.write_text(current)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=8)
@@ -246,7 +235,7 @@ def main():
         all_results[database] = {size: measure(database, size, args) for size in args.sizes}
         saved.write_text(json.dumps(all_results, indent=1))
     text = section(all_results, args, load)
-    write_results(text)
+    write_section(text, heading=HEADING, end_mark=END_MARK)
     print(text)
 
 
