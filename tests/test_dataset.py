@@ -177,3 +177,15 @@ def test_loading_twice_is_idempotent(dataset):
     before = counts()
     call_command("load_dataset", verbosity=0)
     assert counts() == before
+
+
+def test_loading_again_keeps_what_analysts_changed(dataset):
+    """`make run` loads the dataset on every start: it must not put the seed text back."""
+    initiative = Initiative.objects.get(slug="digital-code")
+    initiative.summary = "Edited by an analyst."
+    initiative.save()
+
+    call_command("load_dataset", verbosity=0)
+
+    initiative.refresh_from_db()
+    assert initiative.summary == "Edited by an analyst."

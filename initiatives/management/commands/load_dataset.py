@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -6,8 +7,19 @@ DATASET_FIXTURES = ["dataset.json"]
 
 
 class Command(BaseCommand):
-    help = "Load the seed dataset (fixtures/dataset.json). Safe to run again: records are matched by primary key."
+    help = (
+        "Load the seed dataset (fixtures/dataset.json) into a tracker that holds no data yet. "
+        "Safe to run again: once there is data, it changes nothing."
+    )
 
     def handle(self, *args, **options):
+        # The fixture's records carry fixed primary keys: loading it again would put the
+        # seed text back over whatever analysts have since edited, or over their own
+        # records that took those keys.
+        holding = [model for model in apps.get_app_config("initiatives").get_models() if model.objects.exists()]
+        if holding:
+            names = ", ".join(sorted(str(model._meta.verbose_name_plural) for model in holding))
+            self.stdout.write(f"The tracker already holds data ({names}): the dataset was not loaded.")
+            return
         for name in DATASET_FIXTURES:
             call_command("loaddata", settings.BASE_DIR / "fixtures" / name, verbosity=options["verbosity"])
