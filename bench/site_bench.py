@@ -104,13 +104,13 @@ def drop_database(url):
         connection.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
 
 
-def serve(env, port, workers="2"):
+def serve(env, port, workers=2):
     """gunicorn on the port: the given number of sync workers, or with ``workers=None``
     the production configuration (tracker/gunicorn_conf.py: two per core plus one)."""
     if workers is None:
         arguments = ["-c", str(ROOT / "tracker" / "gunicorn_conf.py"), "--bind", f"127.0.0.1:{port}"]
     else:
-        arguments = ["--workers", workers, "--bind", f"127.0.0.1:{port}"]
+        arguments = ["--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
     process = subprocess.Popen(
         [str(VENV / "gunicorn"), *arguments, "tracker.wsgi:application"],
         cwd=ROOT,

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from initiatives.models import (
     Initiative,
@@ -126,8 +127,6 @@ class AnalystFactory(UserFactory):
 def fill_search_tables(rows=3000):
     """Enough initiatives and published updates, none about anything searched for,
     for PostgreSQL's planner to choose as it would on real data (tables analysed)."""
-    from django.db import connection
-
     initiatives = Initiative.objects.bulk_create(
         Initiative(title=f"Filler {n}", slug=f"filler-{n}", summary="Unrelated.", kind=InitiativeKind.PROGRAM)
         for n in range(rows)
