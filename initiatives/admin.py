@@ -34,6 +34,7 @@ from .models import (
     Theme,
 )
 from .resources import parse_status_updates
+from .translation import TRANSLATED_LANGUAGES, translated
 from .vocabularies import NOT_ASSESSED_LABEL, NOT_ASSESSED_MEANING, STATUS_MEANINGS, Status
 
 # Every row is validated before anything is written; beyond this a file is
@@ -205,7 +206,7 @@ class InitiativeAdmin(ConflictGuardedAdmin):
             _("Program"),
             {
                 "fields": [
-                    "instrument",
+                    ("instrument", "instrument_ru", "instrument_kk"),
                     "responsible_body",
                     ("period_start", "period_start_precision"),
                     ("period_end", "period_end_precision"),
@@ -378,8 +379,31 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
 # --- Milestones and reference data -------------------------------------------------------
 
 
+class TranslationsSideBySide:
+    """A form whose fields follow the model: each text field on one row with its
+    Russian and Kazakh versions (English, the original, first), so a translator
+    sees what they translate; fields added to the model later appear by themselves."""
+
+    def get_fields(self, request, obj=None):
+        if self.fields:
+            return self.fields
+        return side_by_side(super().get_fields(request, obj))
+
+
+def side_by_side(fields):
+    names = set(fields)
+    rows = []
+    for name in fields:
+        versions = translated(name)
+        if name.endswith(tuple(f"_{code}" for code in TRANSLATED_LANGUAGES)) and name.rsplit("_", 1)[0] in names:
+            continue
+        present = [version for version in versions if version in names]
+        rows.append(tuple(present) if len(present) > 1 else name)
+    return rows
+
+
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(TranslationsSideBySide, SimpleHistoryAdmin):
     list_display = ["title", "initiative", "due_on", "achieved_on", "overdue"]
     list_filter = ["initiative__kind", "due_on", "achieved_on"]
     list_select_related = ["initiative"]
@@ -396,10 +420,10 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(TranslationsSideBySide, SimpleHistoryAdmin):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind", "country"]
-    search_fields = ["name", "slug", "description"]
+    search_fields = ["name", "name_ru", "name_kk", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -407,15 +431,15 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 class ThemeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "name_ru", "name_kk", "slug"]
     search_fields = ["name", "name_ru", "name_kk", "slug"]
-    fields = [("name", "name_ru", "name_kk"), "slug", "description"]
+    fields = [("name", "name_ru", "name_kk"), "slug", ("description", "description_ru", "description_kk")]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(TranslationsSideBySide, SimpleHistoryAdmin):
     list_display = ["title", "publisher", "kind", "published_on", "reference"]
     list_filter = ["kind", "published_on"]
-    search_fields = ["title", "publisher", "author", "reference", "url"]
+    search_fields = ["title", "title_ru", "title_kk", "publisher", "author", "reference", "url"]
     date_hierarchy = "published_on"
 
 

@@ -78,6 +78,8 @@ class Theme(TranslatableMixin, models.Model):
     name_kk = models.CharField(_("name (Kazakh)"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -92,13 +94,18 @@ class Theme(TranslatableMixin, models.Model):
         return reverse("initiatives:theme-detail", kwargs={"slug": self.slug})
 
 
-class Organisation(models.Model):
+class Organisation(TranslatableMixin, models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
+    # Blank where the name has no usual Russian or Kazakh form (a company's brand).
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind)
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -114,10 +121,12 @@ class Organisation(models.Model):
         return reverse("initiatives:organisation-detail", kwargs={"slug": self.slug})
 
 
-class Source(models.Model):
+class Source(TranslatableMixin, models.Model):
     """A piece of evidence: a speech, article, official document, law or report."""
 
     title = models.CharField(_("title"), max_length=300)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     author = models.CharField(_("author"), max_length=200, blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
@@ -131,6 +140,8 @@ class Source(models.Model):
         help_text=_("Where the tracker keeps a copy, e.g. the seed document's file name."),
     )
     notes = models.TextField(_("notes"), blank=True, help_text=_("What the document supports, and what it does not."))
+    notes_ru = models.TextField(_("notes (Russian)"), blank=True)
+    notes_kk = models.TextField(_("notes (Kazakh)"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -177,6 +188,8 @@ class Initiative(TranslatableMixin, TimeStamped):
     instrument = models.CharField(
         _("legal or policy instrument"), max_length=200, blank=True, help_text=_("Law, decree, strategy, project...")
     )
+    instrument_ru = models.CharField(_("legal or policy instrument (Russian)"), max_length=200, blank=True)
+    instrument_kk = models.CharField(_("legal or policy instrument (Kazakh)"), max_length=200, blank=True)
     responsible_body = models.ForeignKey(
         Organisation,
         verbose_name=_("responsible body"),
@@ -297,13 +310,15 @@ class InitiativeCountry(models.Model):
         return f"{self.country.name} - {self.initiative}"
 
 
-class InitiativeRelation(models.Model):
+class InitiativeRelation(TranslatableMixin, models.Model):
     """A typed link from one initiative to another, shown on both ends."""
 
     from_initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="relations_out")
     to_initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="relations_in")
     relation_type = models.CharField(_("relation"), max_length=12, choices=RelationType)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    note_ru = models.CharField(_("note (Russian)"), max_length=300, blank=True)
+    note_kk = models.CharField(_("note (Kazakh)"), max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -433,6 +448,8 @@ class Milestone(TranslatableMixin, TimeStamped):
     title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
     title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    description_kk = models.TextField(_("description (Kazakh)"), blank=True)
     due_on = models.DateField(_("due on"), help_text=_("A deadline known only to the year is stored as 31 December."))
     due_on_precision = precision_field(_("due-on precision"))
     achieved_on = models.DateField(_("achieved on"), null=True, blank=True)

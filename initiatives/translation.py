@@ -51,11 +51,16 @@ class LocalizedText(str):
     def __reduce__(self):
         return (LocalizedText.make, (str(self), self.lang, self.is_fallback))
 
-    def marked(self):
+    def marked(self, *, proper_name=False):
         """HTML for the page: the text, and when it is the English fallback, in a
-        lang="en" span followed by a note saying so (screen readers switch voice)."""
+        lang="en" span followed by a note saying so (screen readers switch voice).
+
+        A proper name kept in the original (a company, a programme's brand) is
+        marked lang="en" but not called "in English": it is not a missing translation."""
         if not self.is_fallback:
             return format_html("{}", str(self))
+        if proper_name:
+            return format_html('<span lang="en">{}</span>', str(self))
         return format_html(
             '<span lang="en">{}</span> <small class="fallback-note">{}</small>',
             str(self),

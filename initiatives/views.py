@@ -114,7 +114,24 @@ def published_updates(as_of):
 def sources_prefetch():
     return Prefetch(
         "sources",
-        queryset=Source.objects.only("pk", "title", "publisher", "url", "published_on", "published_on_precision"),
+        queryset=Source.objects.only(
+            "pk", *translated("title"), "publisher", "url", "published_on", "published_on_precision"
+        ),
+    )
+
+
+def named_counts(links, related):
+    """Facet rows (slug, name, initiatives) of a link table's ``related`` theme or
+    organisation: the name in the language shown (English where untranslated),
+    sorted as shown."""
+    counted = (
+        links.values(f"{related}__slug", *translated(f"{related}__name"))
+        .annotate(n=Count("initiative", distinct=True))
+        .order_by()
+    )
+    return sorted(
+        ((row[f"{related}__slug"], localized_value(row, f"{related}__name"), row["n"]) for row in counted),
+        key=lambda row: row[1].casefold(),
     )
 
 
@@ -255,29 +272,14 @@ class InitiativeListView(AsOfMixin, ClampedPaginationMixin, FilterView):
         base = self._facet_base(["theme"])
         rows = []
         if base is not None:
-            counted = (
-                Initiative.themes.through.objects.filter(initiative__in=base.values("pk"))
-                .values("theme__slug", *translated("theme__name"))
-                .annotate(n=Count("initiative", distinct=True))
-                .order_by()
-            )
-            # Theme names in the language shown (English where untranslated), sorted as shown.
-            rows = sorted(
-                ((row["theme__slug"], localized_value(row, "theme__name"), row["n"]) for row in counted),
-                key=lambda row: row[1].casefold(),
-            )
-        facets.append(self._facet("theme", _("Theme"), list(rows), selected))
+            rows = named_counts(Initiative.themes.through.objects.filter(initiative__in=base.values("pk")), "theme")
+        facets.append(self._facet("theme", _("Theme"), rows, selected))
 
         base = self._facet_base(["organisation"])
         rows = []
         if base is not None:
-            rows = (
-                InitiativeOrganisation.objects.filter(initiative__in=base.values("pk"))
-                .values_list("organisation__slug", "organisation__name")
-                .annotate(n=Count("initiative", distinct=True))
-                .order_by("organisation__name")
-            )
-        facets.append(self._facet("organisation", _("Organisation"), list(rows), selected))
+            rows = named_counts(InitiativeOrganisation.objects.filter(initiative__in=base.values("pk")), "organisation")
+        facets.append(self._facet("organisation", _("Organisation"), rows, selected))
 
         base = self._facet_base(["country"])
         rows = []
@@ -383,7 +385,7 @@ class InitiativeDetailView(AsOfMixin, DetailView):
                     queryset=InitiativeRelation.objects.select_related("to_initiative").only(
                         "pk",
                         "relation_type",
-                        "note",
+                        *translated("note"),
                         "from_initiative_id",
                         *translated("to_initiative__title"),
                         "to_initiative__slug",
@@ -395,7 +397,7 @@ class InitiativeDetailView(AsOfMixin, DetailView):
                     queryset=InitiativeRelation.objects.select_related("from_initiative").only(
                         "pk",
                         "relation_type",
-                        "note",
+                        *translated("note"),
                         "to_initiative_id",
                         *translated("from_initiative__title"),
                         "from_initiative__slug",
@@ -409,13 +411,13 @@ class InitiativeDetailView(AsOfMixin, DetailView):
         context = super().get_context_data(**kwargs)
         initiative = self.object
         relations = [
-            {"label": RelationType(r.relation_type).label, "other": r.to_initiative, "note": r.note}
+            {"label": RelationType(r.relation_type).label, "other": r.to_initiative, "note": r.tr.note}
             for r in initiative.outgoing
         ] + [
             {
                 "label": RELATION_INVERSE_LABELS[RelationType(r.relation_type)],
                 "other": r.from_initiative,
-                "note": r.note,
+                "note": r.tr.note,
             }
             for r in initiative.incoming
         ]

@@ -35,9 +35,9 @@ INITIATIVE_FIELDS = (
     "venue",
     "proposed_on",
     "proposed_on_precision",
-    "instrument",
+    *translated("instrument"),
     "responsible_body__slug",
-    "responsible_body__name",
+    *translated("responsible_body__name"),
     "period_start",
     "period_start_precision",
     "period_end",
@@ -53,7 +53,7 @@ INITIATIVE_DETAIL_FIELDS = (*INITIATIVE_FIELDS, *translated("description"))
 
 SOURCE_FIELDS = (
     "id",
-    "title",
+    *translated("title"),
     "publisher",
     "author",
     "url",
@@ -61,7 +61,7 @@ SOURCE_FIELDS = (
     "published_on_precision",
     "kind",
     "reference",
-    "notes",
+    *translated("notes"),
 )
 
 STATUS_UPDATE_FIELDS = (
@@ -80,8 +80,7 @@ STATUS_UPDATE_FIELDS = (
 MILESTONE_FIELDS = (
     "id",
     "initiative__slug",
-    *translated("initiative__title", "title"),
-    "description",
+    *translated("initiative__title", "title", "description"),
     "due_on",
     "due_on_precision",
     "achieved_on",
@@ -89,11 +88,11 @@ MILESTONE_FIELDS = (
     "is_achieved",
     "is_overdue",
     "source_id",
-    "source__title",
+    *translated("source__title"),
 )
 
-ORGANISATION_FIELDS = ("id", "slug", "name", "kind", "country", "website", "description")
-THEME_FIELDS = ("id", "slug", *translated("name"), "description")
+ORGANISATION_FIELDS = ("id", "slug", *translated("name"), "kind", "country", "website", *translated("description"))
+THEME_FIELDS = ("id", "slug", *translated("name", "description"))
 # An initiative as it appears inside an organisation or a theme.
 INITIATIVE_SUMMARY_FIELDS = (
     "id",
@@ -138,10 +137,10 @@ def attach_initiative_relations(rows):
         .values_list("initiative_id", "country")
     )
     organisations = _grouped(
-        (initiative_id, {"slug": slug, "name": name, "role": role})
-        for initiative_id, slug, name, role in InitiativeOrganisation.objects.filter(initiative_id__in=ids)
+        (row.pop("initiative_id"), {**_prefixed(row, "organisation__"), "role": row["role"]})
+        for row in InitiativeOrganisation.objects.filter(initiative_id__in=ids)
         .order_by("role", "organisation__name")
-        .values_list("initiative_id", "organisation__slug", "organisation__name", "role")
+        .values("initiative_id", "organisation__slug", *translated("organisation__name"), "role")
     )
     relations = defaultdict(list)
     id_set = set(ids)
@@ -150,7 +149,7 @@ def attach_initiative_relations(rows):
         .order_by("relation_type", "pk")
         .values(
             "relation_type",
-            "note",
+            *translated("note"),
             "from_initiative_id",
             "from_initiative__slug",
             *translated("from_initiative__title"),
@@ -161,11 +160,11 @@ def attach_initiative_relations(rows):
     ):
         if relation["from_initiative_id"] in id_set:
             relations[relation["from_initiative_id"]].append(
-                (relation["relation_type"], "outgoing", relation["note"], _prefixed(relation, "to_initiative__"))
+                (relation["relation_type"], "outgoing", relation, _prefixed(relation, "to_initiative__"))
             )
         if relation["to_initiative_id"] in id_set:
             relations[relation["to_initiative_id"]].append(
-                (relation["relation_type"], "incoming", relation["note"], _prefixed(relation, "from_initiative__"))
+                (relation["relation_type"], "incoming", relation, _prefixed(relation, "from_initiative__"))
             )
     links = _grouped(
         (initiative_id, {"kind": kind, "label": label, "url": url})

@@ -216,7 +216,7 @@ def source_dict(row, links, vocabulary):
         "url": links.source(row["id"]),
         "html_url": None,
         "id": row["id"],
-        "title": row["title"],
+        "title": text(row, "title", vocabulary),
         "publisher": row["publisher"],
         "author": row["author"],
         "external_url": row["url"],
@@ -225,7 +225,7 @@ def source_dict(row, links, vocabulary):
         "kind": row["kind"],
         "kind_label": vocabulary.source_kind.get(row["kind"], row["kind"]),
         "reference": row["reference"],
-        "notes": row["notes"],
+        "notes": text(row, "notes", vocabulary),
     }
 
 
@@ -318,7 +318,7 @@ def milestone_dict(row, links, vocabulary):
         "id": row["id"],
         "initiative": initiative_ref(links, slug, text(row, "initiative__title", vocabulary)),
         "title": text(row, "title", vocabulary),
-        "description": row["description"],
+        "description": text(row, "description", vocabulary),
         "due_on": row["due_on"],
         "due_on_precision": row["due_on_precision"],
         "achieved_on": row["achieved_on"] if achieved else None,
@@ -326,7 +326,11 @@ def milestone_dict(row, links, vocabulary):
         "achieved": achieved,
         "overdue": row["is_overdue"],
         "source": (
-            {"id": row["source_id"], "title": row["source__title"], "url": links.source(row["source_id"])}
+            {
+                "id": row["source_id"],
+                "title": text(row, "source__title", vocabulary),
+                "url": links.source(row["source_id"]),
+            }
             if row["source_id"]
             else None
         ),
@@ -407,11 +411,11 @@ class InitiativeSerializer(RowSerializer):
             "venue": row["venue"],
             "proposed_on": row["proposed_on"],
             "proposed_on_precision": row["proposed_on_precision"],
-            "instrument": row["instrument"],
+            "instrument": text(row, "instrument", vocabulary),
             "responsible_body": (
                 {
                     "slug": body,
-                    "name": row["responsible_body__name"],
+                    "name": text(row, "responsible_body__name", vocabulary),
                     "url": links.organisation(body),
                     "html_url": links.organisation_page(body),
                 }
@@ -435,7 +439,7 @@ class InitiativeSerializer(RowSerializer):
             "organisations": [
                 {
                     "slug": organisation["slug"],
-                    "name": organisation["name"],
+                    "name": text(organisation, "name", vocabulary),
                     "url": links.organisation(organisation["slug"]),
                     "html_url": links.organisation_page(organisation["slug"]),
                     "role": organisation["role"],
@@ -450,10 +454,10 @@ class InitiativeSerializer(RowSerializer):
                     "label": (vocabulary.relation if direction == "outgoing" else vocabulary.relation_inverse)[
                         relation_type
                     ],
-                    "note": note,
+                    "note": text(relation, "note", vocabulary),
                     "initiative": initiative_ref(links, other["slug"], text(other, "title", vocabulary)),
                 }
-                for relation_type, direction, note, other in row["relations"]
+                for relation_type, direction, relation, other in row["relations"]
             ],
             "links": [
                 {
@@ -546,12 +550,12 @@ class OrganisationSerializer(RowSerializer):
             "url": links.organisation(row["slug"]),
             "html_url": links.organisation_page(row["slug"]),
             "slug": row["slug"],
-            "name": row["name"],
+            "name": text(row, "name", vocabulary),
             "kind": row["kind"],
             "kind_label": vocabulary.organisation_kind.get(row["kind"], row["kind"]),
             "country": vocabulary.country(row["country"]),
             "website": row["website"],
-            "description": row["description"],
+            "description": text(row, "description", vocabulary),
         }
 
 
@@ -586,7 +590,7 @@ class ThemeSerializer(RowSerializer):
             "html_url": links.theme_page(row["slug"]),
             "slug": row["slug"],
             "name": text(row, "name", self.vocabulary),
-            "description": row["description"],
+            "description": text(row, "description", self.vocabulary),
         }
 
 

@@ -166,11 +166,12 @@ def as_of_link(context, url):
 
 
 @register.filter
-def marked(value):
+def marked(value, kind=""):
     """Translated content for the page: English fallback text is marked with
-    lang="en" and a note "(in English)" (see initiatives.translation)."""
+    lang="en" and a note "(in English)" (see initiatives.translation).
+    ``|marked:"name"``: a proper name, marked lang="en" without the note."""
     if isinstance(value, LocalizedText):
-        return value.marked()
+        return value.marked(proper_name=kind == "name")
     return value
 
 
