@@ -147,6 +147,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# How many reverse proxies (nginx, a load balancer) stand between clients and gunicorn
+# and append to X-Forwarded-For. 0: gunicorn faces clients, the connection's address
+# is the client's. The API throttle and the login lockout read the address through
+# tracker/clientaddr.py, so a client-sent X-Forwarded-For buys nothing.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "tracker.clientaddr.client_address"
+
 # Lock out a username+address pair after repeated failures; the counts live in
 # the database, so every app server agrees.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
