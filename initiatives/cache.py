@@ -5,40 +5,70 @@ many-to-many change of a tracked model moves on, so an analyst's edit is visible
 on the next request on every app server (the cache is shared through Redis when
 REDIS_URL is set). Keys also carry the language and the date the page is computed
 for, because staleness and overdue move with the calendar.
+
+The version is a row in the database (DataVersion), moved on inside the saving
+transaction, not a Redis key: a save never touches Redis, so a Redis outage cannot
+fail it, and when Redis comes back with its old entries they sit under old
+version numbers that no request asks for again. Reading it costs one primary-key
+query per request (remembered until the request ends or the data changes).
 """
 
 import hashlib
-import time
+import threading
 
 from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.core.signals import request_started
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 from django.utils.functional import cached_property
 
 from .querysets import resolve_as_of
 
-VERSION_KEY = "tracker:data-version"
 # A safety net only: invalidation is by version, so entries never go stale sooner.
 TIMEOUT_SECONDS = 60 * 60
 
+_this_request = threading.local()
+
+
+def _versions():
+    return apps.get_model("initiatives", "DataVersion").objects.filter(pk=1)
+
 
 def data_version():
-    version = cache.get(VERSION_KEY)
+    """The current data version, read once per request."""
+    version = getattr(_this_request, "data_version", None)
     if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
+        version = _versions().values_list("number", flat=True).first()
+        if version is None:  # a database emptied by flush: start again
+            _create_version_row()
+            version = 0
+        _this_request.data_version = version
     return version
 
 
-def bump_data_version():
+def _create_version_row():
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+        with transaction.atomic():
+            _versions().model.objects.get_or_create(pk=1)
+    except IntegrityError:  # another process created it meanwhile
+        pass
+
+
+def bump_data_version():
+    """Move the version on, in the caller's transaction (no signals are sent)."""
+    _this_request.data_version = None
+    if not _versions().update(number=F("number") + 1):
+        _create_version_row()
+        _versions().update(number=F("number") + 1)
+
+
+def _forget_version(**kwargs):
+    _this_request.data_version = None
 
 
 def cached(name, *, as_of, parts=(), compute):
@@ -84,14 +114,15 @@ class CachedPaginator(Paginator):
 
 
 def _data_changed(sender, **kwargs):
-    # Now, for reads inside the same transaction; and again after commit, so a
-    # request that read the old rows meanwhile cannot keep them under the new version.
+    # In the saving transaction: readers see the new number exactly when they see the new rows.
     bump_data_version()
-    transaction.on_commit(bump_data_version)
 
 
 def connect_invalidation():
+    request_started.connect(_forget_version, dispatch_uid="tracker-cache-forget-version")
     for model in apps.get_app_config("initiatives").get_models():
+        if model._meta.model_name == "dataversion":
+            continue
         post_save.connect(_data_changed, sender=model, dispatch_uid=f"tracker-cache-save-{model._meta.label}")
         post_delete.connect(_data_changed, sender=model, dispatch_uid=f"tracker-cache-delete-{model._meta.label}")
     for through in (

@@ -486,3 +486,20 @@ class Milestone(TranslatableMixin, TimeStamped):
             errors["achieved_on"] = error
         if errors:
             raise ValidationError(errors)
+
+
+class DataVersion(models.Model):
+    """A single row whose number moves on in the same transaction as every change to the
+    tracked data. Cached pages are keyed by it (initiatives/cache.py): because it lives in
+    the database, a save never depends on the cache, and no reader can see new data under
+    an old number, or an old number once the save has committed, whatever the cache did."""
+
+    SINGLETON_PK = 1
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="dataversion_single_row")]
+
+    def __str__(self):
+        return f"data version {self.number}"

@@ -25,7 +25,7 @@ def test_healthz_answers_ok_when_the_database_is_reachable(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -33,7 +33,7 @@ def test_healthz_answers_503_when_the_database_is_down(anonymous, database_down)
     response = anonymous.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json()["database"] == "unreachable"
+    assert response.json() == {"status": "unavailable", "database": "unreachable", "cache": "ok"}
 
 
 def test_a_page_answers_503_with_retry_after_when_the_database_is_down(anonymous, database_down):

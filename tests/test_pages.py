@@ -561,13 +561,14 @@ def build(n):
     return initiatives
 
 
-# Measured: what each page costs, whatever the data size.
+# Measured: what each page costs, whatever the data size. Cached pages also read the
+# data version that keys their cache entries (initiatives/cache.py): "version" below.
 PAGE_QUERY_BUDGETS = {
-    "dashboard": 7,  # grouped counts, recent, stale, overdue, upcoming, timeline programs + milestones
-    "list": 9,  # page count + rows + themes prefetch + one aggregate per facet (5) + flags
-    "list-filtered": 13,  # the same, plus the slug lookups that validate theme filters
+    "dashboard": 8,  # version + grouped counts, recent, stale, overdue, upcoming, timeline programs + milestones
+    "list": 10,  # version + page count + rows + themes prefetch + one aggregate per facet (5) + flags
+    "list-filtered": 14,  # the same, plus the slug lookups that validate theme filters
     "detail": 12,  # initiative + one prefetch per related table + the related initiatives' statuses
-    "updates": 3,  # count + rows + sources prefetch
+    "updates": 4,  # version + count + rows + sources prefetch
     "organisation": 3,
     "theme": 2,
     "about": 1,

@@ -3,6 +3,7 @@
 import logging
 import sys
 
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.template import loader
@@ -16,17 +17,36 @@ logger = logging.getLogger("tracker.health")
 RETRY_AFTER_SECONDS = "30"
 
 
-@never_cache
-@require_safe
-def healthz(request):
-    """200 when this process can reach its database, 503 otherwise."""
+def database_reachable():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
         logger.warning("health check: database unreachable", exc_info=True)
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return False
+    return True
+
+
+def cache_reachable():
+    """Whether the shared cache answers; a cache without ping() is in-process and always does."""
+    ping = getattr(cache, "ping", None)
+    return ping() if ping else True
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """The database and the cache, reported separately. Only the database is essential:
+    without it the node answers 503 (take it out of service); without the cache it still
+    serves every page, uncached, so it answers 200 with status "degraded"."""
+    database = database_reachable()
+    cache_ok = cache_reachable()
+    body = {
+        "status": "ok" if database and cache_ok else ("degraded" if database else "unavailable"),
+        "database": "ok" if database else "unreachable",
+        "cache": "ok" if cache_ok else "unreachable",
+    }
+    return JsonResponse(body, status=200 if database else 503)
 
 
 @requires_csrf_token

@@ -121,9 +121,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Redis is optional at run time: while it is unreachable each process caches and
+    # throttles in its own memory and logs the outage (tracker/cache_backend.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tracker.cache_backend.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tracker"),
         }
@@ -144,6 +146,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# How many reverse proxies (nginx, a load balancer) stand between clients and gunicorn
+# and append to X-Forwarded-For. 0: gunicorn faces clients, the connection's address
+# is the client's. The API throttle and the login lockout read the address through
+# tracker/clientaddr.py, so a client-sent X-Forwarded-For buys nothing.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "tracker.clientaddr.client_address"
 
 # Lock out a username+address pair after repeated failures; the counts live in
 # the database, so every app server agrees.

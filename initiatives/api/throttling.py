@@ -1,11 +1,14 @@
 """Anonymous throttling, counted in Django's cache (Redis when REDIS_URL is set,
-so every app server shares the counts)."""
+so every app server shares the counts; each process's own memory while Redis is
+unreachable, see tracker/cache_backend.py)."""
 
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import AnonRateThrottle
+
+from tracker.clientaddr import client_address
 
 
 class AnonymousRateThrottle(AnonRateThrottle):
@@ -27,6 +30,10 @@ class AnonymousRateThrottle(AnonRateThrottle):
 
     def get_rate(self):
         return getattr(settings, "API_ANON_RATE", "600/minute")
+
+    def get_ident(self, request):
+        # Not DRF's: with its NUM_PROXIES unset it keys on the client-sent X-Forwarded-For.
+        return client_address(request)
 
     def allow_request(self, request, view):
         if self.rate is None:
