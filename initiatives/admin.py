@@ -20,8 +20,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .csvformat import STATUS_UPDATE_COLUMNS
-from .forms import InitiativeAdminForm, StatusUpdateAdminForm, StatusUpdateInlineFormSet
+from .forms import (
+    CitationInlineFormSet,
+    InitiativeAdminForm,
+    StatusUpdateAdminForm,
+    StatusUpdateInlineAdminForm,
+    StatusUpdateInlineFormSet,
+)
 from .models import (
+    Citation,
     ExternalLink,
     Initiative,
     InitiativeCountry,
@@ -107,7 +114,7 @@ class StaleFilter(admin.SimpleListFilter):
 
 class StatusUpdateInline(admin.StackedInline):
     model = StatusUpdate
-    form = StatusUpdateAdminForm
+    form = StatusUpdateInlineAdminForm
     formset = StatusUpdateInlineFormSet
     extra = 0
     ordering = ["-reported_on", "-created"]
@@ -117,13 +124,11 @@ class StatusUpdateInline(admin.StackedInline):
         # English, Russian and Kazakh side by side; blank translations fall back to English.
         ("headline", "headline_ru", "headline_kk"),
         ("body", "body_ru", "body_kk"),
-        "sources",
         "published",
         "author",
         "seen_version",
     ]
     readonly_fields = ["author"]
-    autocomplete_fields = ["sources"]
     show_change_link = True
 
 
@@ -255,6 +260,17 @@ class InitiativeAdmin(ConflictGuardedAdmin):
 # --- Status updates -----------------------------------------------------------------
 
 
+class CitationInline(admin.StackedInline):
+    """The evidence: each quote is checked against its source's archived text."""
+
+    model = Citation
+    formset = CitationInlineFormSet
+    extra = 0
+    min_num = 0
+    fields = ["source", "quote", ("quote_ru", "quote_kk"), "paragraph"]
+    autocomplete_fields = ["source"]
+
+
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(ConflictGuardedAdmin):
     form = StatusUpdateAdminForm
@@ -262,17 +278,17 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
     list_filter = ["published", "status", "initiative__kind", "reported_on"]
     list_select_related = ["initiative", "author"]
     search_fields = ["headline", "headline_ru", "headline_kk", "body", "initiative__title", "initiative__slug"]
-    autocomplete_fields = ["initiative", "sources"]
+    autocomplete_fields = ["initiative"]
     readonly_fields = ["author", "created", "modified"]
     date_hierarchy = "reported_on"
     actions = ["publish", "unpublish"]
+    inlines = [CitationInline]
     fields = [
         "initiative",
         ("reported_on", "reported_on_precision"),
         ("status", "progress"),
         ("headline", "headline_ru", "headline_kk"),
         ("body", "body_ru", "body_kk"),
-        "sources",
         "published",
         "seen_version",
         ("author", "created", "modified"),
@@ -293,6 +309,11 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
         if not change:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The audit record was written with the update, before its citations.
+        services.record_citations_in_history(update=form.instance)
 
     @admin.action(description=_("Publish the selected updates"), permissions=["change"])
     def publish(self, request, queryset):

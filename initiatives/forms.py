@@ -197,21 +197,14 @@ class ConflictGuardMixin:
 
 
 class StatusUpdateRulesMixin:
-    """The rules a status update must meet, whichever way it comes in.
-
-    They live on the form, not in Model.clean(), because the sources are a
-    many-to-many relation saved after the update itself.
-    """
+    """The rules a status update must meet, whichever way it comes in. Its
+    citations are checked by their own formset (CitationInlineFormSet)."""
 
     def clean(self):
         cleaned_data = super().clean()
         reported_on = cleaned_data.get("reported_on")
         if reported_on and reported_on > timezone.localdate():
             self.add_error("reported_on", _("An update cannot be reported as of a future date."))
-        if cleaned_data.get("published") and not cleaned_data.get("sources") and "sources" not in self.errors:
-            self.add_error(
-                "sources", _("A published update must cite at least one source. Add one, or keep it as a draft.")
-            )
         return cleaned_data
 
 
@@ -249,9 +242,41 @@ class StatusUpdateAdminForm(StatusUpdateRulesMixin, ConflictGuardMixin, forms.Mo
             "body",
             "body_ru",
             "body_kk",
-            "sources",
             "published",
         ]
+
+
+class StatusUpdateInlineAdminForm(StatusUpdateAdminForm):
+    """An update edited on its initiative's page, where its citations cannot be
+    edited: it is published only once its own page has given it one."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("published") and not (self.instance.pk and self.instance.citations.exists()):
+            self.add_error(
+                "published",
+                _(
+                    "A published update must cite at least one source. Save it as a draft, add its "
+                    "citations on its own page, then publish it."
+                ),
+            )
+        return cleaned_data
+
+
+class CitationInlineFormSet(forms.BaseInlineFormSet):
+    """An update's citations: a published update keeps at least one."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or not self.instance.published:
+            return
+        kept = [form for form in self.forms if form.has_changed() or form.instance.pk]
+        kept = [form for form in kept if not self._should_delete_form(form) and form.cleaned_data.get("source")]
+        if not kept:
+            raise ValidationError(
+                _("A published update must cite at least one source. Add one, or keep it as a draft."),
+                code="no_citation",
+            )
 
 
 class StatusUpdateInlineFormSet(forms.BaseInlineFormSet):

@@ -2,16 +2,20 @@
 the organisations and themes around them, and the sources that evidence it all."""
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from .evidence import find_paragraph, passage_url, quote_problem, split_paragraphs
 from .querysets import InitiativeQuerySet, MilestoneQuerySet, StatusUpdateQuerySet
 from .translation import TranslatableMixin
 from .vocabularies import (
@@ -122,22 +126,50 @@ class Organisation(TranslatableMixin, models.Model):
 
 
 class Source(TranslatableMixin, models.Model):
-    """A piece of evidence: a speech, article, official document, law or report."""
+    """A piece of evidence: a speech, article, official document, law or report,
+    archived with its full text so that every quote can be checked against it."""
 
     title = models.CharField(_("title"), max_length=300)
     title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
     title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("The source's public address."))
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     author = models.CharField(_("author"), max_length=200, blank=True)
-    url = models.URLField(_("URL"), max_length=500, blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True, help_text=_("The original address, if known."))
+    archive_url = models.URLField(
+        _("archive URL"), max_length=500, blank=True, help_text=_("An archived copy elsewhere, if known.")
+    )
     published_on = models.DateField(_("published on"), null=True, blank=True)
     published_on_precision = precision_field(_("published-on precision"))
     kind = models.CharField(_("kind"), max_length=20, choices=SourceKind)
+    text = models.TextField(
+        _("archived text"),
+        blank=True,
+        help_text=_(
+            "The document's full text. Paragraphs are separated by blank lines; quotes are checked against it."
+        ),
+    )
+    file = models.FileField(
+        _("archived file"),
+        upload_to="sources/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "html", "htm"])],
+        help_text=_("Optional: the document as published (PDF or HTML)."),
+    )
+    sha256 = models.CharField(
+        _("SHA-256"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Of the file if there is one, else of the text."),
+    )
+    # Internal only (e.g. where the analysts' working copy lives): never shown on
+    # a page, feed, CSV or API.
     reference = models.CharField(
-        _("reference"),
+        _("internal reference"),
         max_length=100,
         blank=True,
-        help_text=_("Where the tracker keeps a copy, e.g. the seed document's file name."),
+        help_text=_("For analysts only; never published."),
     )
     notes = models.TextField(_("notes"), blank=True, help_text=_("What the document supports, and what it does not."))
     notes_ru = models.TextField(_("notes (Russian)"), blank=True)
@@ -153,10 +185,39 @@ class Source(TranslatableMixin, models.Model):
     def __str__(self):
         return f"{self.title} ({self.publisher})" if self.publisher else self.title
 
+    def save(self, *args, **kwargs):
+        self.sha256 = self.compute_sha256()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "sha256" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "sha256"]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("initiatives:source-detail", kwargs={"slug": self.slug})
+
     def clean(self):
         error = precision_errors(self.published_on, self.published_on_precision)
         if error:
             raise ValidationError({"published_on": error})
+
+    def compute_sha256(self):
+        """The digest of what is stored: the file's bytes, or else the text as UTF-8."""
+        digest = hashlib.sha256()
+        if self.file:
+            self.file.open("rb")
+            try:
+                for chunk in self.file.chunks():
+                    digest.update(chunk)
+            finally:
+                self.file.seek(0)
+        else:
+            digest.update(self.text.encode("utf-8"))
+        return digest.hexdigest()
+
+    @cached_property
+    def paragraphs(self):
+        """The archived text's paragraphs, numbered from 1 (anchor ``#p-<n>``)."""
+        return split_paragraphs(self.text)
 
 
 # --- Initiatives --------------------------------------------------------------------
@@ -368,6 +429,47 @@ class ExternalLink(models.Model):
 # --- Status and milestones -----------------------------------------------------------
 
 
+class Citation(TranslatableMixin, models.Model):
+    """One passage of a source that a status update relies on, quoted verbatim."""
+
+    update = models.ForeignKey(
+        "StatusUpdate", verbose_name=_("status update"), on_delete=models.CASCADE, related_name="citations"
+    )
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(_("quote"), help_text=_("Copied word for word from one paragraph of the source's text."))
+    quote_ru = models.TextField(_("quote (Russian translation)"), blank=True)
+    quote_kk = models.TextField(_("quote (Kazakh translation)"), blank=True)
+    paragraph = models.PositiveIntegerField(
+        _("paragraph"), null=True, blank=True, help_text=_("Found from the quote when left blank.")
+    )
+
+    class Meta:
+        ordering = ["update", "pk"]
+        indexes = [models.Index(fields=["source", "paragraph"], name="citation_source_paragraph_idx")]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+
+    def __str__(self):
+        return f"{self.source}: “{self.quote[:60]}”" if self.quote else str(self.source)
+
+    def get_absolute_url(self):
+        """The quoted passage in the archived source, highlighted."""
+        return passage_url(self.source.get_absolute_url(), self.paragraph, citation_id=self.pk)
+
+    def clean(self):
+        if self.source_id is None:
+            return
+        problem = quote_problem(self.update if self.update_id else None, self.source, self.quote)
+        if problem:
+            raise ValidationError({"quote": problem})
+        if self.quote:
+            self.paragraph = self.paragraph_found()
+
+    def paragraph_found(self):
+        """The paragraph holding the quote (the one given if it holds it)."""
+        return find_paragraph(self.source.paragraphs, self.quote, preferred=self.paragraph)
+
+
 class StatusUpdate(TranslatableMixin, TimeStamped):
     """One dated, sourced assessment of one initiative."""
 
@@ -386,7 +488,9 @@ class StatusUpdate(TranslatableMixin, TimeStamped):
     headline_kk = models.CharField(_("headline (Kazakh)"), max_length=300, blank=True)
     body_ru = models.TextField(_("body (Russian)"), blank=True)
     body_kk = models.TextField(_("body (Kazakh)"), blank=True)
-    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True, related_name="status_updates")
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), through=Citation, blank=True, related_name="status_updates"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
@@ -396,6 +500,16 @@ class StatusUpdate(TranslatableMixin, TimeStamped):
         related_name="status_updates",
     )
     published = models.BooleanField(_("published"), default=False, help_text=_("Drafts are seen only in the admin."))
+    # Corrections: a published update changes in the open. The latest note is kept
+    # here; earlier wording and notes live in the audit trail.
+    revised_on = models.DateField(_("revised on"), null=True, blank=True)
+    revision_note = models.TextField(
+        _("revision note"), blank=True, help_text=_("What changed after publication, and why. Shown to readers.")
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_reason = models.TextField(
+        _("reason for withdrawal"), blank=True, help_text=_("Shown to readers in place of the update.")
+    )
     # The evidence cited is part of what an update says, so its changes are audited too.
     history = HistoricalRecords(excluded_fields=["modified"], m2m_fields=[sources])
 
@@ -413,6 +527,14 @@ class StatusUpdate(TranslatableMixin, TimeStamped):
                 name="statusupdate_progress_0_100",
             ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="statusupdate_status_valid"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | ~Q(withdrawal_reason=""),
+                name="statusupdate_withdrawal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(revised_on__isnull=True) | ~Q(revision_note=""),
+                name="statusupdate_revision_has_note",
+            ),
         ]
         verbose_name = _("status update")
         verbose_name_plural = _("status updates")

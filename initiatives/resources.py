@@ -76,6 +76,14 @@ class StatusUpdateRowForm(StatusUpdateRulesMixin, forms.ModelForm):
             "choices": ", ".join(Status.values),
         }
 
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("published") and not cleaned_data.get("sources") and "sources" not in self.errors:
+            self.add_error(
+                "sources", _("A published update must cite at least one source. Add one, or keep it as a draft.")
+            )
+        return cleaned_data
+
     def clean_reported_on_precision(self):
         return self.cleaned_data["reported_on_precision"] or DatePrecision.DAY
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from .models import StatusUpdate
+from .models import Citation, StatusUpdate
 from .resources import parse_status_updates
 
 
@@ -19,7 +19,7 @@ class PublishResult:
 
 def _locked(updates):
     """The updates, locked for the rest of the transaction, with has_source."""
-    cited = StatusUpdate.sources.through.objects.filter(statusupdate_id=OuterRef("pk"))
+    cited = Citation.objects.filter(update_id=OuterRef("pk"))
     return list(
         StatusUpdate.objects.select_for_update()
         .filter(pk__in=[update.pk for update in updates])
@@ -59,6 +59,26 @@ def unpublish_updates(*, updates, user):
             _save_as(update, user)
             result.changed.append(update)
     return result
+
+
+def record_citations_in_history(*, update):
+    """Make the update's newest audit record hold its citations as saved.
+
+    simple-history copies the citations when it writes the update's record; the
+    admin and the CSV import save the citations after the update itself, so the
+    copy is taken again once they are in place."""
+    record = update.history.order_by("-history_id").first()
+    if record is None:
+        return
+    HistoricalCitation = type(record).sources.model
+    HistoricalCitation.objects.filter(history=record).delete()
+    HistoricalCitation.objects.bulk_create(
+        HistoricalCitation(
+            history=record,
+            **{field.attname: getattr(citation, field.attname) for field in Citation._meta.concrete_fields},
+        )
+        for citation in update.citations.order_by("pk")
+    )
 
 
 class ImportRejected(Exception):

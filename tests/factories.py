@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from initiatives.models import (
+    Citation,
     Initiative,
     InitiativeCountry,
     InitiativeOrganisation,
@@ -14,6 +15,7 @@ from initiatives.models import (
     StatusUpdate,
     Theme,
 )
+from initiatives.services import record_citations_in_history
 from initiatives.vocabularies import InitiativeKind, OrganisationKind, Role, SourceKind, Status
 
 
@@ -50,8 +52,19 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         model = Organisation
 
 
+SOURCE_TEXT = (
+    "The ministry presented its annual report.\n\n"
+    "The programme was adopted by the government and “implementation is under way” in three regions.\n\n"
+    "Officials said the work would continue next year."
+)
+#: A passage of SOURCE_TEXT (paragraph 2), as a citation quotes it.
+SOURCE_QUOTE = "The programme was adopted by the government"
+
+
 class SourceFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Source document {n}")
+    slug = factory.Sequence(lambda n: f"source-document-{n}")
+    text = SOURCE_TEXT
     publisher = "Example Publisher"
     published_on = datetime.date(2025, 1, 15)
     kind = SourceKind.NEWS
@@ -79,7 +92,7 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
                 update = StatusUpdateFactory(
                     initiative=self, reported_on=datetime.date(2024, 1 + month % 12, 1) + datetime.timedelta(days=month)
                 )
-                update.sources.add(source)
+                CitationFactory(update=update, source=source)
 
     @factory.post_generation
     def with_relations(self, create, extracted, **kwargs):
@@ -102,6 +115,23 @@ class StatusUpdateFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = StatusUpdate
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    update = factory.SubFactory(StatusUpdateFactory)
+    source = factory.SubFactory(SourceFactory)
+    quote = SOURCE_QUOTE
+    paragraph = 2
+
+    class Meta:
+        model = Citation
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def recorded(self, create, extracted, **kwargs):
+        """As the admin does, the update's newest audit record holds its citations."""
+        if create:
+            record_citations_in_history(update=self.update)
 
 
 class MilestoneFactory(factory.django.DjangoModelFactory):

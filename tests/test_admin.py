@@ -28,7 +28,9 @@ from initiatives.models import (
 from initiatives.vocabularies import LinkKind, RelationType, Role, Status
 
 from .factories import (
+    SOURCE_QUOTE,
     AnalystFactory,
+    CitationFactory,
     InitiativeFactory,
     MilestoneFactory,
     OrganisationFactory,
@@ -96,8 +98,23 @@ def new_update_data(initiative, **overrides):
         "headline": "Adopted by the Mazhilis",
         "body": "",
     }
+    data.update(citations_data())
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def citations_data(*citations, initial=0):
+    """The citations inline of the status-update page: (source, quote) pairs."""
+    data = {
+        "citations-TOTAL_FORMS": str(len(citations)),
+        "citations-INITIAL_FORMS": str(initial),
+        "citations-MIN_NUM_FORMS": "0",
+        "citations-MAX_NUM_FORMS": "1000",
+    }
+    for index, (source, quote) in enumerate(citations):
+        data[f"citations-{index}-source"] = str(source.pk)
+        data[f"citations-{index}-quote"] = quote
+    return data
 
 
 # --- Permissions ------------------------------------------------------------------
@@ -107,6 +124,7 @@ def test_analysts_group_has_exactly_the_permissions_analysts_need():
     editable = [
         "initiative",
         "statusupdate",
+        "citation",
         "milestone",
         "organisation",
         "theme",
@@ -116,7 +134,14 @@ def test_analysts_group_has_exactly_the_permissions_analysts_need():
         "initiativeorganisation",
         "initiativecountry",
     ]
-    deletable = ["statusupdate", "initiativerelation", "externallink", "initiativeorganisation", "initiativecountry"]
+    deletable = [
+        "statusupdate",
+        "citation",
+        "initiativerelation",
+        "externallink",
+        "initiativeorganisation",
+        "initiativecountry",
+    ]
     expected = {f"initiatives.{action}_{model}" for model in editable for action in ("add", "change", "view")}
     expected |= {f"initiatives.delete_{model}" for model in deletable}
 
@@ -158,7 +183,7 @@ def test_analyst_may_delete_a_draft_update(analyst_client):
 
 def test_analyst_cannot_delete_a_published_update_from_the_initiative_page(analyst_client):
     update = StatusUpdateFactory(published=True)
-    update.sources.add(SourceFactory())
+    CitationFactory(update=update, source=SourceFactory())
     url = change_url(update.initiative)
     data = form_data(analyst_client.get(url))
     data["updates-0-DELETE"] = "on"
@@ -235,7 +260,10 @@ def test_author_is_stamped_from_the_logged_in_analyst(analyst_client, analyst):
     source = SourceFactory()
     response = analyst_client.post(
         reverse("admin:initiatives_statusupdate_add"),
-        new_update_data(initiative, sources=[str(source.pk)], published="on", author=str(UserFactory().pk)),
+        {
+            **new_update_data(initiative, published="on", author=str(UserFactory().pk)),
+            **citations_data((source, SOURCE_QUOTE)),
+        },
     )
     assert response.status_code == 302
     update = StatusUpdate.objects.get(initiative=initiative)
@@ -245,7 +273,6 @@ def test_author_is_stamped_from_the_logged_in_analyst(analyst_client, analyst):
 
 def test_author_is_stamped_on_an_update_added_inline(analyst_client, analyst):
     initiative = InitiativeFactory()
-    source = SourceFactory()
     url = change_url(initiative)
     data = form_data(analyst_client.get(url))
     data.update(
@@ -255,8 +282,6 @@ def test_author_is_stamped_on_an_update_added_inline(analyst_client, analyst):
             "updates-0-reported_on_precision": "day",
             "updates-0-status": Status.IN_PROGRESS,
             "updates-0-headline": "Pilot launched",
-            "updates-0-sources": [str(source.pk)],
-            "updates-0-published": "on",
         }
     )
 
@@ -265,7 +290,7 @@ def test_author_is_stamped_on_an_update_added_inline(analyst_client, analyst):
     assert response.status_code == 302, response.context["errors"]
     update = initiative.updates.get()
     assert update.author == analyst
-    assert update.published
+    assert not update.published
 
 
 def test_editing_an_update_keeps_its_original_author(analyst_client):
@@ -284,7 +309,9 @@ def test_a_published_update_must_cite_a_source(analyst_client):
         reverse("admin:initiatives_statusupdate_add"), new_update_data(initiative, published="on")
     )
     assert response.status_code == 200
-    assert "must cite at least one source" in str(response.context["adminform"].form.errors["sources"])
+    assert "must cite at least one source" in str(
+        response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    )
     assert not StatusUpdate.objects.exists()
 
 
@@ -345,7 +372,7 @@ def publish_action(client, action, updates):
 
 def test_publish_action_publishes_sourced_drafts_and_refuses_unsourced_ones(analyst_client, analyst):
     sourced = StatusUpdateFactory(published=False, headline="Sourced draft")
-    sourced.sources.add(SourceFactory())
+    CitationFactory(update=sourced, source=SourceFactory())
     unsourced = StatusUpdateFactory(published=False, headline="Unsourced draft")
 
     response = publish_action(analyst_client, "publish", [sourced, unsourced])
@@ -427,7 +454,7 @@ def test_admin_edit_is_recorded_with_who_and_the_field_level_change(analyst_clie
     update = StatusUpdateFactory(published=False, headline="Before")
     data = form_data(analyst_client.get(change_url(update)))
     data["headline"] = "After"
-    data["sources"] = [str(SourceFactory().pk)]
+    data.update(citations_data((SourceFactory(), SOURCE_QUOTE)))
     assert analyst_client.post(change_url(update), data).status_code == 302
 
     latest = update.history.first()
@@ -589,7 +616,7 @@ def test_an_untouched_inline_update_does_not_block_saving_the_initiative():
 
 def test_an_update_published_by_the_action_meanwhile_is_not_overwritten():
     update = StatusUpdateFactory(published=False)
-    update.sources.add(SourceFactory())
+    CitationFactory(update=update, source=SourceFactory())
     first, second = two_analysts()
     second_data = form_data(second.get(change_url(update)))
     publish_action(first, "publish", [update])

@@ -12,6 +12,7 @@ from initiatives.models import ExternalLink, Initiative, InitiativeRelation, Sou
 from initiatives.vocabularies import OrganisationKind, RelationType, SourceKind, Status
 
 from .factories import (
+    CitationFactory,
     InitiativeFactory,
     MilestoneFactory,
     OrganisationFactory,
@@ -65,7 +66,7 @@ def world():
     old = StatusUpdateFactory(
         initiative=ai, reported_on=datetime.date(2024, 1, 10), status=Status.ADOPTED, progress=10, headline="Adopted"
     )
-    old.sources.add(source)
+    CitationFactory(update=old, source=source)
     StatusUpdateFactory(
         initiative=ai,
         reported_on=datetime.date(2025, 6, 1),
@@ -580,7 +581,7 @@ def test_detail_query_count_does_not_grow(api, django_assert_max_num_queries, n)
         update = StatusUpdateFactory(
             initiative=middle, reported_on=datetime.date(2023, 1, 1) + datetime.timedelta(extra)
         )
-        update.sources.add(SourceFactory())
+        CitationFactory(update=update, source=SourceFactory())
     # row + themes, countries, organisations, relations, links + sources, updates, update sources, milestones
     with django_assert_max_num_queries(10):
         data = get(api, f"/api/initiatives/{middle.slug}/").json()

@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from initiatives.models import InitiativeCountry, InitiativeOrganisation, InitiativeRelation
 from initiatives.vocabularies import InitiativeKind, RelationType, Role, Status
 from tests.factories import (
+    CitationFactory,
     InitiativeFactory,
     MilestoneFactory,
     OrganisationFactory,
@@ -47,7 +48,7 @@ def site(transactional_db):
         progress=35,
         headline="Supercomputer commissioned",
     )
-    update.sources.add(source)
+    CitationFactory(update=update, source=source)
     StatusUpdateFactory(
         initiative=vision, reported_on=datetime.date(2024, 7, 1), status=Status.ADOPTED, headline="Vision adopted"
     )

@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from initiatives.models import InitiativeCountry, InitiativeOrganisation
 from initiatives.vocabularies import DatePrecision, InitiativeKind, Role, Status
 from tests.factories import (
+    CitationFactory,
     InitiativeFactory,
     MilestoneFactory,
     OrganisationFactory,
@@ -72,7 +73,7 @@ def initiative(transactional_db):
         headline_kk="Форумда ұсынылды",
         body="The proposal was announced in the keynote address.",
     )
-    update.sources.add(source)
+    CitationFactory(update=update, source=source)
     MilestoneFactory(initiative=standards, title="Draft standard agreed", due_on=TODAY + datetime.timedelta(days=200))
     return standards
 

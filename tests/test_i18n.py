@@ -30,6 +30,7 @@ from initiatives.vocabularies import DatePrecision, InitiativeKind, Status
 
 from .factories import (
     AnalystFactory,
+    CitationFactory,
     InitiativeFactory,
     MilestoneFactory,
     OrganisationFactory,
@@ -90,7 +91,7 @@ def world():
         headline_ru="Предложено на форуме",
         body="The president proposed it.",
     )
-    update.sources.add(source)
+    CitationFactory(update=update, source=source)
     MilestoneFactory(initiative=initiative, title="Working group formed", title_ru="Создана рабочая группа")
     untranslated = InitiativeFactory(
         title="Untranslated Program", slug="untranslated", summary="Only in English.", description="English only."

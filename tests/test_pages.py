@@ -11,6 +11,7 @@ import pytest
 from initiatives.models import InitiativeCountry, InitiativeOrganisation, InitiativeRelation
 from initiatives.vocabularies import InitiativeKind, RelationType, Role, Status
 from tests.factories import (
+    CitationFactory,
     InitiativeFactory,
     MilestoneFactory,
     OrganisationFactory,
@@ -68,7 +69,7 @@ def world():
         progress=10,
         headline="Vision adopted by decree",
     )
-    old.sources.add(source)
+    CitationFactory(update=old, source=source)
     StatusUpdateFactory(
         initiative=vision,
         reported_on=TODAY - datetime.timedelta(days=10),

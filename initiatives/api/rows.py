@@ -13,6 +13,7 @@ from collections import defaultdict
 from django.db.models import F, Q
 
 from ..models import (
+    Citation,
     ExternalLink,
     Initiative,
     InitiativeCountry,
@@ -207,12 +208,12 @@ def attach_initiative_detail(row, as_of):
 def attach_update_sources(rows):
     if not rows:
         return rows
-    through = StatusUpdate.sources.through
     sources = _grouped(
-        (row.pop("statusupdate_id"), row)
-        for row in through.objects.filter(statusupdate_id__in=[row["id"] for row in rows])
+        (row.pop("update_id"), row)
+        for row in Citation.objects.filter(update_id__in=[row["id"] for row in rows])
         .order_by("-source__published_on", "source__title")
-        .values("statusupdate_id", *(f"source__{field}" for field in SOURCE_FIELDS))
+        .values("update_id", *(f"source__{field}" for field in SOURCE_FIELDS))
+        .distinct()
     )
     for row in rows:
         row["sources"] = [_prefixed(source, "source__") for source in sources.get(row["id"], [])]

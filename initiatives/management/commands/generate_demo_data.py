@@ -5,6 +5,7 @@ Every synthetic record is marked: slugs start with ``demo-`` and sources with
 """
 
 import datetime
+import hashlib
 import random
 import time
 
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from initiatives.models import (
+    Citation,
     Initiative,
     InitiativeCountry,
     InitiativeOrganisation,
@@ -25,6 +27,8 @@ from initiatives.vocabularies import InitiativeKind, OrganisationKind, Role, Sou
 
 PREFIX = "demo-"
 SOURCE_MARK = "[synthetic]"
+DEMO_QUOTE = "Synthetic evidence for load testing."
+DEMO_TEXT = f"{SOURCE_MARK} A generated document.\n\n{DEMO_QUOTE}"
 BATCH = 2000
 COUNTRIES = ["KZ", "CN", "UZ", "KG", "TJ", "TM", "RU", "TR", "AZ", "MN", "US", "DE"]
 WORDS = [
@@ -96,8 +100,8 @@ class Command(BaseCommand):
         update_table = quote(StatusUpdate._meta.db_table)
         statements = [
             (
-                StatusUpdate.sources.through,
-                f"statusupdate_id IN (SELECT id FROM {update_table} WHERE initiative_id IN ({demo_ids}))",  # noqa: S608
+                Citation,
+                f"update_id IN (SELECT id FROM {update_table} WHERE initiative_id IN ({demo_ids}))",  # noqa: S608
             ),
             (StatusUpdate, f"initiative_id IN ({demo_ids})"),
             (Milestone, f"initiative_id IN ({demo_ids})"),
@@ -130,6 +134,9 @@ class Command(BaseCommand):
         sources = Source.objects.bulk_create(
             Source(
                 title=f"{SOURCE_MARK} Source {n}",
+                slug=f"{PREFIX}source-{n}",
+                text=DEMO_TEXT,
+                sha256=hashlib.sha256(DEMO_TEXT.encode("utf-8")).hexdigest(),
                 publisher="Synthetic Publisher",
                 published_on=START + datetime.timedelta(days=7 * n),
                 kind=rng.choice(SourceKind.values),
@@ -204,6 +211,6 @@ class Command(BaseCommand):
                 for i in chunk
                 for k in range(per)
             )
-            StatusUpdate.sources.through.objects.bulk_create(
-                StatusUpdate.sources.through(statusupdate_id=u.pk, source_id=rng.choice(sources).pk) for u in updates
+            Citation.objects.bulk_create(
+                Citation(update_id=u.pk, source_id=rng.choice(sources).pk, quote=DEMO_QUOTE) for u in updates
             )
