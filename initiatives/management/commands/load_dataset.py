@@ -3,6 +3,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from initiatives.models import DataVersion
+
 DATASET_FIXTURES = ["dataset.json"]
 
 
@@ -16,7 +18,13 @@ class Command(BaseCommand):
         # The fixture's records carry fixed primary keys: loading it again would put the
         # seed text back over whatever analysts have since edited, or over their own
         # records that took those keys.
-        holding = [model for model in apps.get_app_config("initiatives").get_models() if model.objects.exists()]
+        # The data version's single row exists from the first migration on: it is
+        # bookkeeping, not data.
+        holding = [
+            model
+            for model in apps.get_app_config("initiatives").get_models()
+            if model is not DataVersion and model.objects.exists()
+        ]
         if holding:
             names = ", ".join(sorted(str(model._meta.verbose_name_plural) for model in holding))
             self.stdout.write(f"The tracker already holds data ({names}): the dataset was not loaded.")
