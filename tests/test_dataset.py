@@ -2,6 +2,7 @@
 document, dates stay within their evidence, and everything passes validation."""
 
 import datetime
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -10,9 +11,12 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 
+from initiatives.evidence import find_paragraph
 from initiatives.models import (
+    Citation,
     Initiative,
     InitiativeCountry,
     InitiativeOrganisation,
@@ -328,3 +332,43 @@ def test_translations_are_russian_and_kazakh_not_copies():
         assert not KAZAKH_ONLY_LETTERS.search(russian.lower()), where
         if len(english) > 40:  # a short name may be written the same way in Kazakh and Russian
             assert KAZAKH_ONLY_LETTERS.search(kazakh.lower()), where
+
+
+# --- Quoted evidence: every published update quotes its source, word for word ----------------------
+
+
+def test_every_source_archives_its_document_verbatim(dataset):
+    seeds = seeds_dir()
+    for source in Source.objects.all():
+        assert source.slug and source.text.strip(), source
+        assert source.sha256 == hashlib.sha256(source.text.encode("utf-8")).hexdigest(), source
+        assert not source.url and not source.archive_url, "the documents give no address: none is invented"
+        if seeds is not None:
+            assert source.text == (seeds / source.reference).read_text(encoding="utf-8"), source
+
+
+def test_every_published_update_carries_a_quote(dataset):
+    unquoted = StatusUpdate.objects.published().exclude(citations__quote__gt="")
+    assert not unquoted.exists(), list(unquoted)
+
+
+def test_every_quote_is_found_word_for_word_in_its_sources_paragraph(dataset):
+    citations = Citation.objects.select_related("source", "update")
+    assert citations.count() >= StatusUpdate.objects.published().count()
+    for citation in citations:
+        found = find_paragraph(citation.source.paragraphs, citation.quote)
+        assert found is not None, f"{citation.update}: {citation.quote[:80]!r} is not in {citation.source}"
+        assert citation.paragraph == found, citation
+        citation.full_clean()
+
+
+def test_the_supercomputer_contradiction_is_recorded_with_both_quotes(dataset):
+    update = StatusUpdate.objects.get(initiative__slug="national-supercomputers", reported_on="2026-01-12")
+    quotes = " ".join(update.citations.values_list("quote", flat=True))
+    assert "put two supercomputers into operation" in quotes
+    assert "The first supercomputer officially went into operation in August 2025" in quotes
+    assert "contradict" in update.body
+
+
+def test_every_quote_has_its_translations(dataset):
+    assert not Citation.objects.filter(Q(quote_ru="") | Q(quote_kk="")).exists()
