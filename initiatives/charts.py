@@ -98,7 +98,8 @@ def program_timeline(as_of=None):
     reference = as_of or timezone.localdate()
     milestones_qs = Milestone.objects.with_state(as_of).filter(due_on__gte=start_date).order_by("due_on", "title")
     programs = list(
-        Initiative.objects.filter(kind=InitiativeKind.PROGRAM)
+        Initiative.objects.announced(as_of)
+        .filter(kind=InitiativeKind.PROGRAM)
         .only(
             *translated("title"),
             "slug",

@@ -138,7 +138,7 @@ class UpdateCsvView(CsvExportView):
                 "created",
                 "initiative__slug",
             )
-            .prefetch_related(Prefetch("sources", queryset=Source.objects.only("pk").order_by("pk")))
+            .prefetch_related(Prefetch("sources", queryset=Source.objects.as_of(self.as_of).only("pk").order_by("pk")))
         )
 
     def row(self, obj):

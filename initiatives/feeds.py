@@ -1,13 +1,16 @@
 """Atom feeds of published status updates: one for everything, one per initiative.
 
 Drafts never appear. Entry bodies are user text, so they are escaped before the
-feed declares them HTML.
+feed declares them HTML. ``?as_of=YYYY-MM-DD`` gives the feed as it stood on that
+date (only updates known by then; an initiative not yet announced has no feed);
+a bad date is a 400.
 """
 
 import datetime
 
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -16,10 +19,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Initiative, StatusUpdate
-from .templatetags.tracker_tags import format_at_precision
+from .templatetags.tracker_tags import format_at_precision, keep_as_of
+from .timetravel import AS_OF_PARAM, parse_as_of
 from .translation import translated
 
 FEED_LENGTH = 50
+
+
+class AsOf:
+    """The whole tracker's feed object: just the date it is read as of."""
+
+    def __init__(self, as_of):
+        self.as_of = as_of
 
 
 class UpdatesFeed(Feed):
@@ -27,15 +38,27 @@ class UpdatesFeed(Feed):
     title = gettext_lazy("Policy-initiative tracker: status updates")
     subtitle = gettext_lazy("Every published status update, newest first.")
 
-    def link(self):
-        return reverse("initiatives:update-list")
+    def __call__(self, request, *args, **kwargs):
+        try:
+            parse_as_of(request.GET.get(AS_OF_PARAM))
+        except ValidationError as error:
+            return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain; charset=utf-8")
+        return super().__call__(request, *args, **kwargs)
 
-    def feed_url(self):
-        return reverse("initiatives:feed-updates")
+    def get_object(self, request, *args, **kwargs):
+        # The feed instance serves every request, so the date travels on the object.
+        return AsOf(parse_as_of(request.GET.get(AS_OF_PARAM)))
 
-    def updates(self):
+    def link(self, obj):
+        return keep_as_of(reverse("initiatives:update-list"), obj.as_of)
+
+    def feed_url(self, obj):
+        return keep_as_of(reverse("initiatives:feed-updates"), obj.as_of)
+
+    def updates(self, as_of):
         return (
             StatusUpdate.objects.published()
+            .as_of(as_of)
             .latest_first()
             .select_related("initiative")
             .only(
@@ -51,8 +74,8 @@ class UpdatesFeed(Feed):
             )
         )
 
-    def items(self):
-        return self.updates()[:FEED_LENGTH]
+    def items(self, obj):
+        return self.updates(obj.as_of)[:FEED_LENGTH]
 
     def item_title(self, item):
         # In the feed's language (/ru/feeds/..., /kk/feeds/...), English where untranslated.
@@ -87,7 +110,14 @@ class UpdatesFeed(Feed):
 
 class InitiativeUpdatesFeed(UpdatesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Initiative.objects.only("pk", *translated("title", "summary"), "slug"), slug=slug)
+        as_of = parse_as_of(request.GET.get(AS_OF_PARAM))
+        initiative = (
+            Initiative.objects.announced(as_of).only("pk", *translated("title", "summary"), "slug").filter(slug=slug)
+        ).first()
+        if initiative is None:
+            raise Http404
+        initiative.as_of = as_of
+        return initiative
 
     def title(self, obj):
         return _("%(title)s: status updates") % {"title": obj.tr.title}
@@ -96,10 +126,10 @@ class InitiativeUpdatesFeed(UpdatesFeed):
         return obj.tr.summary
 
     def link(self, obj):
-        return obj.get_absolute_url()
+        return keep_as_of(obj.get_absolute_url(), obj.as_of)
 
     def feed_url(self, obj):
-        return reverse("initiatives:feed-initiative", kwargs={"slug": obj.slug})
+        return keep_as_of(reverse("initiatives:feed-initiative", kwargs={"slug": obj.slug}), obj.as_of)
 
     def items(self, obj):
-        return self.updates().filter(initiative=obj)[:FEED_LENGTH]
+        return self.updates(obj.as_of).filter(initiative=obj)[:FEED_LENGTH]

@@ -6,6 +6,7 @@ staleness and ordering filters see the state on that date.
 """
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -20,6 +21,7 @@ from .models import (
     StatusUpdate,
     Theme,
 )
+from .timetravel import AS_OF_PARAM, parse_as_of
 from .vocabularies import InitiativeKind, OrganisationKind, SourceKind, Status
 
 MAX_QUERY_LENGTH = 200
@@ -32,6 +34,16 @@ class SearchFilter(django_filters.CharFilter):
         kwargs.setdefault("label", _("Search"))
         kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
         super().__init__(*args, **kwargs)
+
+
+def request_as_of(request):
+    """The ``as_of`` date a FilterSet's request asks for (the view has already refused a bad one)."""
+    if request is None:
+        return None
+    try:
+        return parse_as_of(request.GET.get(AS_OF_PARAM))
+    except ValidationError:
+        return None
 
 
 def initiative_exists(model, field, initiative_ref="pk", **lookups):
@@ -106,7 +118,8 @@ class InitiativeFilter(InitiativeRelatedFilters):
         fields = ["q", "kind", "status", "theme", "organisation", "country", "stale", "not_assessed", "overdue"]
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        # Words from updates not yet known on the date must not find an initiative.
+        return queryset.search(value, as_of=request_as_of(self.request))
 
 
 class StatusUpdateFilter(InitiativeRelatedFilters):

@@ -10,13 +10,21 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from .evidence import find_paragraph, passage_url, quote_problem, split_paragraphs
-from .querysets import InitiativeQuerySet, MilestoneQuerySet, StatusUpdateQuerySet
+from .querysets import (
+    InitiativeQuerySet,
+    InitiativeRelationQuerySet,
+    MilestoneQuerySet,
+    SourceQuerySet,
+    StatusUpdateQuerySet,
+    end_of_period,
+)
 from .translation import TranslatableMixin
 from .vocabularies import (
     STATUS_MEANINGS,
@@ -63,6 +71,37 @@ def precision_field(verbose_name):
         default=DatePrecision.DAY,
         help_text=_("How much of the date the evidence supports."),
     )
+
+
+def known_from_field(verbose_name):
+    return models.DateField(
+        verbose_name,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Computed: the last day of the period the date stands for, from which time travel counts it."),
+    )
+
+
+class KnownDates(models.Model):
+    """Stores, for each dated fact, the day from which it counts as known (querysets.py):
+    ``KNOWN_DATES = {"known_from": ("reported_on", "reported_on_precision")}``."""
+
+    KNOWN_DATES = {}
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.set_known_dates()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *self.KNOWN_DATES}
+        super().save(*args, **kwargs)
+
+    def set_known_dates(self):
+        for target, (field, precision) in self.KNOWN_DATES.items():
+            setattr(self, target, end_of_period(getattr(self, field), getattr(self, precision)))
 
 
 class TimeStamped(models.Model):
@@ -125,9 +164,11 @@ class Organisation(TranslatableMixin, models.Model):
         return reverse("initiatives:organisation-detail", kwargs={"slug": self.slug})
 
 
-class Source(TranslatableMixin, models.Model):
+class Source(TranslatableMixin, KnownDates, models.Model):
     """A piece of evidence: a speech, article, official document, law or report,
     archived with its full text so that every quote can be checked against it."""
+
+    KNOWN_DATES = {"known_from": ("published_on", "published_on_precision")}
 
     title = models.CharField(_("title"), max_length=300)
     title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
@@ -174,11 +215,17 @@ class Source(TranslatableMixin, models.Model):
     notes = models.TextField(_("notes"), blank=True, help_text=_("What the document supports, and what it does not."))
     notes_ru = models.TextField(_("notes (Russian)"), blank=True)
     notes_kk = models.TextField(_("notes (Kazakh)"), blank=True)
+    known_from = known_from_field(_("known from"))
     history = HistoricalRecords()
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "title"]
-        indexes = [models.Index(fields=["-published_on", "title"], name="source_published_idx")]
+        indexes = [
+            models.Index(fields=["-published_on", "title"], name="source_published_idx"),
+            models.Index(fields=["known_from"], name="source_known_from_idx"),
+        ]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
 
@@ -223,8 +270,10 @@ class Source(TranslatableMixin, models.Model):
 # --- Initiatives --------------------------------------------------------------------
 
 
-class Initiative(TranslatableMixin, TimeStamped):
+class Initiative(TranslatableMixin, KnownDates, TimeStamped):
     """Anything tracked: an international proposal or a national program."""
+
+    KNOWN_DATES = {"known_from": None}  # from several dates: set_known_dates below
 
     kind = models.CharField(_("kind"), max_length=10, choices=InitiativeKind)
     title = models.CharField(_("title"), max_length=200)
@@ -281,6 +330,10 @@ class Initiative(TranslatableMixin, TimeStamped):
         blank=True,
         related_name="related_from",
     )
+    # The first evidenced date (querysets.InitiativeQuerySet.announced): proposed or
+    # started, at the end of the period such a date stands for; a first published update
+    # may be earlier. Undated, the day it was recorded.
+    known_from = known_from_field(_("known from"))
     # Themes and sources have no through model of their own, so their history is
     # kept here; organisations and relations are histories of their through models.
     history = HistoricalRecords(excluded_fields=["modified"], m2m_fields=[themes, sources])
@@ -292,6 +345,7 @@ class Initiative(TranslatableMixin, TimeStamped):
         indexes = [
             models.Index(fields=["title"], name="initiative_title_idx"),
             models.Index(fields=["kind", "title"], name="initiative_kind_title_idx"),
+            models.Index(fields=["known_from"], name="initiative_known_from_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -313,6 +367,21 @@ class Initiative(TranslatableMixin, TimeStamped):
 
     def get_absolute_url(self):
         return reverse("initiatives:initiative-detail", kwargs={"slug": self.slug})
+
+    def set_known_dates(self):
+        evidenced = [
+            end_of_period(self.proposed_on, self.proposed_on_precision),
+            end_of_period(self.period_start, self.period_start_precision),
+        ]
+        evidenced = [day for day in evidenced if day]
+        recorded = timezone.localdate(self.created) if self.created else timezone.localdate()
+        self.known_from = min(evidenced) if evidenced else recorded
+
+    @property
+    def announced_on(self):
+        """The first day it is known (needs InitiativeQuerySet.with_announced_on)."""
+        days = [day for day in (self.known_from, self.first_update_known_from) if day]
+        return min(days) if days else None
 
     def clean(self):
         errors = {}
@@ -381,6 +450,8 @@ class InitiativeRelation(TranslatableMixin, models.Model):
     note_ru = models.CharField(_("note (Russian)"), max_length=300, blank=True)
     note_kk = models.CharField(_("note (Kazakh)"), max_length=300, blank=True)
     history = HistoricalRecords()
+
+    objects = InitiativeRelationQuerySet.as_manager()
 
     class Meta:
         ordering = ["from_initiative", "relation_type", "to_initiative"]
@@ -470,8 +541,10 @@ class Citation(TranslatableMixin, models.Model):
         return find_paragraph(self.source.paragraphs, self.quote, preferred=self.paragraph)
 
 
-class StatusUpdate(TranslatableMixin, TimeStamped):
+class StatusUpdate(TranslatableMixin, KnownDates, TimeStamped):
     """One dated, sourced assessment of one initiative."""
+
+    KNOWN_DATES = {"known_from": ("reported_on", "reported_on_precision")}
 
     initiative = models.ForeignKey(
         Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="updates"
@@ -510,6 +583,7 @@ class StatusUpdate(TranslatableMixin, TimeStamped):
     withdrawal_reason = models.TextField(
         _("reason for withdrawal"), blank=True, help_text=_("Shown to readers in place of the update.")
     )
+    known_from = known_from_field(_("known from"))
     # The evidence cited is part of what an update says, so its changes are audited too.
     history = HistoricalRecords(excluded_fields=["modified"], m2m_fields=[sources])
 
@@ -520,6 +594,8 @@ class StatusUpdate(TranslatableMixin, TimeStamped):
         indexes = [
             models.Index(fields=["initiative", "-reported_on", "-created"], name="update_initiative_latest_idx"),
             models.Index(fields=["-reported_on", "-created"], name="update_newest_idx"),
+            models.Index(fields=["initiative", "known_from"], name="update_initiative_known_idx"),
+            models.Index(fields=["known_from"], name="update_known_from_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -560,8 +636,10 @@ class StatusUpdate(TranslatableMixin, TimeStamped):
             raise ValidationError(errors)
 
 
-class Milestone(TranslatableMixin, TimeStamped):
+class Milestone(TranslatableMixin, KnownDates, TimeStamped):
     """A dated target of an initiative; overdue when due in the past and not achieved."""
+
+    KNOWN_DATES = {"achieved_known_from": ("achieved_on", "achieved_on_precision")}
 
     initiative = models.ForeignKey(
         Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="milestones"
@@ -576,6 +654,7 @@ class Milestone(TranslatableMixin, TimeStamped):
     due_on_precision = precision_field(_("due-on precision"))
     achieved_on = models.DateField(_("achieved on"), null=True, blank=True)
     achieved_on_precision = precision_field(_("achieved-on precision"))
+    achieved_known_from = known_from_field(_("achievement known from"))
     source = models.ForeignKey(
         Source, verbose_name=_("source"), on_delete=models.PROTECT, null=True, blank=True, related_name="milestones"
     )
@@ -588,6 +667,7 @@ class Milestone(TranslatableMixin, TimeStamped):
         indexes = [
             models.Index(fields=["due_on", "title"], name="milestone_due_idx"),
             models.Index(fields=["initiative", "due_on"], name="milestone_initiative_due_idx"),
+            models.Index(fields=["achieved_known_from"], name="milestone_achieved_known_idx"),
         ]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")

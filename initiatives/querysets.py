@@ -1,10 +1,21 @@
 """The status logic, once: every page, API endpoint, admin list and feed asks these.
 
 Each method takes an optional ``as_of`` date: the answer is then the one that
-was true on that date, counting only updates reported on or before it and
-milestones achieved on or before it.
+was known on that date. Time travel is honest in one place, here:
+
+- a date known only to the month or year counts from the LAST day of its period
+  (a "2023" update is not yet known on 2023-06-01, but is on 2023-12-31). Each
+  model stores that day in an indexed column computed on save (``known_from``,
+  ``achieved_known_from``; see KnownDatesQuerySet and the models' KNOWN_DATES),
+  so the questions below stay plain, index-served comparisons;
+- an initiative exists from its first evidenced date (proposed or started, else
+  its first published update); before that it is absent from every answer;
+- a milestone, a source or a relation appears only once what it rests on is known.
+
+Without ``as_of`` the answer is today's: everything recorded counts.
 """
 
+import calendar
 import datetime
 import re
 
@@ -13,7 +24,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
-from django.db.models import BooleanField, Case, Exists, F, FloatField, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Exists, F, FloatField, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from .translation import SOURCE_LANGUAGE, column, language_code
@@ -115,13 +126,50 @@ def resolve_as_of(as_of):
     return as_of or timezone.localdate()
 
 
-class StatusUpdateQuerySet(models.QuerySet):
+def end_of_period(value, precision):
+    """The last day of the period a date stands for: 2023 (year) -> 2023-12-31,
+    June 2025 (month) -> 2025-06-30, a day -> itself. A fact dated only to a
+    period cannot be claimed as known before that period is over."""
+    if value is None:
+        return None
+    if precision == "year":
+        return value.replace(month=12, day=31)
+    if precision == "month":
+        return value.replace(day=calendar.monthrange(value.year, value.month)[1])
+    return value
+
+
+def known_by(field, as_of):
+    """``field`` (a stored known-from date) is on or before ``as_of``."""
+    return Q(**{f"{field}__lte": as_of})
+
+
+class KnownDatesQuerySet(models.QuerySet):
+    """bulk_create skips save(): the stored known-from dates are computed here too."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.set_known_dates()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+def _neighbours(queryset, field, as_of):
+    """(latest ``field`` before as_of, earliest after it) in one aggregate query."""
+    return queryset.order_by().aggregate(
+        previous=Max(field, filter=Q(**{f"{field}__lt": as_of})),
+        next=Min(field, filter=Q(**{f"{field}__gt": as_of})),
+    )
+
+
+class StatusUpdateQuerySet(KnownDatesQuerySet):
     def published(self):
         return self.filter(published=True)
 
     def as_of(self, as_of=None):
-        """Updates that had been reported by the date (all of them when no date)."""
-        return self.filter(reported_on__lte=as_of) if as_of else self
+        """Updates known by the date (all of them when no date): a "2023" update
+        counts from 2023-12-31, a "June 2025" one from 2025-06-30."""
+        return self.filter(known_by("known_from", as_of)) if as_of else self
 
     def latest_first(self):
         return self.order_by("-reported_on", "-created", "-pk")
@@ -162,11 +210,61 @@ class StatusUpdateQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
-class InitiativeQuerySet(models.QuerySet):
+class InitiativeQuerySet(KnownDatesQuerySet):
+    def announced(self, as_of=None):
+        """Initiatives that existed on the date: proposed or started by it (at the end
+        of the period such a date stands for), or with a published update known by it.
+        All of them when no date."""
+        if not as_of:
+            return self
+        StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
+        first_update = StatusUpdate.objects.published().as_of(as_of).filter(initiative=OuterRef("pk"))
+        return self.filter(known_by("known_from", as_of) | Exists(first_update))
+
+    def with_announced_on(self):
+        """Annotate first_update_known_from; ``announced_on`` (the model property) is the
+        earlier of it and the initiative's own evidenced date."""
+        StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
+        first = StatusUpdate.objects.published().filter(initiative=OuterRef("pk")).order_by("known_from")
+        return self.annotate(first_update_known_from=Subquery(first.values("known_from")[:1]))
+
+    def change_dates_around(self, as_of):
+        """(previous, next): the nearest dates before and after ``as_of`` on which something
+        about these initiatives became known (one appeared, an update, a milestone achieved
+        or falling overdue, a source published). Four aggregate queries, whatever the size."""
+        StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
+        Milestone = apps.get_model("initiatives", "Milestone")
+        Source = apps.get_model("initiatives", "Source")
+        updates, milestones, sources = StatusUpdate.objects.published(), Milestone.objects.all(), Source.objects.all()
+        if self.query.where:  # some initiatives (one page's), not the whole tracker
+            ids = self.order_by().values("pk")
+            updates, milestones = updates.filter(initiative__in=ids), milestones.filter(initiative__in=ids)
+            sources = sources.filter(Q(initiatives__in=ids) | Q(status_updates__initiative__in=ids))
+        day = datetime.timedelta(days=1)
+        found = [
+            _neighbours(self, "known_from", as_of),
+            _neighbours(updates, "known_from", as_of),
+            _neighbours(sources, "known_from", as_of),
+        ]
+        # Milestones change when achieved, and when they fall overdue: the day after they are due.
+        achieved = milestones.order_by().aggregate(
+            previous=Max("achieved_known_from", filter=Q(achieved_known_from__lt=as_of)),
+            next=Min("achieved_known_from", filter=Q(achieved_known_from__gt=as_of)),
+            last_due=Max("due_on", filter=Q(due_on__lt=as_of - day)),
+            next_due=Min("due_on", filter=Q(due_on__gte=as_of)),
+        )
+        found.append({"previous": achieved["previous"], "next": achieved["next"]})
+        found.append({"previous": achieved["last_due"] and achieved["last_due"] + day, "next": None})
+        found.append({"previous": None, "next": achieved["next_due"] and achieved["next_due"] + day})
+        previous = [row["previous"] for row in found if row["previous"]]
+        following = [row["next"] for row in found if row["next"]]
+        return (max(previous) if previous else None, min(following) if following else None)
+
     def with_current_status(self, as_of=None, stale_after_days=None):
-        """Annotate current_status, current_progress, last_reported_on,
-        current_update_id and is_stale from the latest published update, and
-        has_overdue_milestones, all as they stood on ``as_of``.
+        """The initiatives that existed on ``as_of`` (announced), annotated with
+        current_status, current_progress, last_reported_on, current_update_id and
+        is_stale from the latest published update, and has_overdue_milestones, all as
+        they stood on that date.
 
         Latest means by ``reported_on``, ties broken by the newest ``created``;
         an initiative with no published update gets None for all of them and
@@ -175,19 +273,23 @@ class InitiativeQuerySet(models.QuerySet):
         StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
         latest = StatusUpdate.objects.published().as_of(as_of).filter(initiative=OuterRef("pk")).latest_first()
         Milestone = apps.get_model("initiatives", "Milestone")
-        overdue = Milestone.objects.overdue(as_of).filter(initiative=OuterRef("pk"))
+        overdue = Milestone.objects.overdue(as_of, of_announced=False).filter(initiative=OuterRef("pk"))
         cutoff = self._stale_cutoff(as_of, stale_after_days)
-        return self.annotate(
-            current_status=Subquery(latest.values("status")[:1]),
-            current_progress=Subquery(latest.values("progress")[:1]),
-            last_reported_on=Subquery(latest.values("reported_on")[:1]),
-            current_update_id=Subquery(latest.values("pk")[:1]),
-            has_overdue_milestones=Exists(overdue),
-        ).annotate(
-            is_stale=Case(
-                When(last_reported_on__lt=cutoff, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
+        return (
+            self.announced(as_of)
+            .annotate(
+                current_status=Subquery(latest.values("status")[:1]),
+                current_progress=Subquery(latest.values("progress")[:1]),
+                last_reported_on=Subquery(latest.values("reported_on")[:1]),
+                current_update_id=Subquery(latest.values("pk")[:1]),
+                has_overdue_milestones=Exists(overdue),
+            )
+            .annotate(
+                is_stale=Case(
+                    When(last_reported_on__lt=cutoff, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
             )
         )
 
@@ -211,9 +313,9 @@ class InitiativeQuerySet(models.QuerySet):
     def with_status(self, statuses, as_of=None):
         return self._ensure_current_status(as_of).filter(current_status__in=statuses)
 
-    def search(self, query):
+    def search(self, query, as_of=None):
         """Initiatives matching every word of the query in their own text, or in the
-        text of one of their published updates; best matches first.
+        text of one of their published updates (known by ``as_of``); best matches first.
 
         On PostgreSQL this is full-text search (words match as prefixes, weighted
         title > summary > description, served by the GIN indexes of migrations
@@ -239,6 +341,7 @@ class InitiativeQuerySet(models.QuerySet):
                 by_text = self.model._base_manager.annotate(document=document).filter(document=tsquery).values("pk")
                 by_update = (
                     StatusUpdate.objects.published()
+                    .as_of(as_of)
                     .annotate(document=update_document(language))
                     .filter(document=tsquery)
                     .values("initiative_id")
@@ -265,7 +368,7 @@ class InitiativeQuerySet(models.QuerySet):
             in_title |= title_words
             in_summary |= summary_words
             in_update |= update_words
-        updates = StatusUpdate.objects.published().filter(initiative=OuterRef("pk"))
+        updates = StatusUpdate.objects.published().as_of(as_of).filter(initiative=OuterRef("pk"))
         return (
             self.filter(in_text | Exists(updates.filter(in_update)))
             .annotate(
@@ -281,33 +384,66 @@ class InitiativeQuerySet(models.QuerySet):
         )
 
 
-class MilestoneQuerySet(models.QuerySet):
+class MilestoneQuerySet(KnownDatesQuerySet):
     @staticmethod
     def _achieved_by(as_of):
-        return Q(achieved_on__isnull=False, achieved_on__lte=as_of)
+        """Achieved, as known on the date: an achievement dated "2024" counts from
+        2024-12-31. Today (no date) every recorded achievement counts."""
+        if not as_of:
+            return Q(achieved_on__isnull=False)
+        return Q(achieved_known_from__isnull=False) & known_by("achieved_known_from", as_of)
+
+    def known(self, as_of=None, of_announced=True):
+        """Milestones not set by a source published after the date and (unless the caller
+        already knows it) of initiatives that existed on it."""
+        if not as_of:
+            return self
+        known = self.filter(Q(source__known_from__isnull=True) | known_by("source__known_from", as_of))
+        if of_announced:
+            Initiative = apps.get_model("initiatives", "Initiative")
+            known = known.filter(initiative__in=Initiative.objects.announced(as_of).values("pk"))
+        return known
 
     def with_state(self, as_of=None):
-        """Annotate is_achieved and is_overdue as they stood on the date."""
-        as_of = resolve_as_of(as_of)
+        """The milestones known on the date, annotated with is_achieved and is_overdue
+        as they stood on it."""
         achieved = self._achieved_by(as_of)
-        return self.annotate(
+        as_of_day = resolve_as_of(as_of)
+        return self.known(as_of).annotate(
             is_achieved=Case(When(achieved, then=Value(True)), default=Value(False), output_field=BooleanField()),
             is_overdue=Case(
-                When(Q(due_on__lt=as_of) & ~achieved, then=Value(True)),
+                When(Q(due_on__lt=as_of_day) & ~achieved, then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             ),
         )
 
-    def overdue(self, as_of=None):
+    def overdue(self, as_of=None, of_announced=True):
         """Due before the date and not achieved by it."""
-        as_of = resolve_as_of(as_of)
-        return self.filter(due_on__lt=as_of).exclude(self._achieved_by(as_of))
+        return self.known(as_of, of_announced).filter(due_on__lt=resolve_as_of(as_of)).exclude(self._achieved_by(as_of))
 
     def upcoming(self, as_of=None, within_days=None):
         """Due on or after the date and not achieved by it, soonest first."""
-        as_of = resolve_as_of(as_of)
-        pending = self.filter(due_on__gte=as_of).exclude(self._achieved_by(as_of))
+        as_of_day = resolve_as_of(as_of)
+        pending = self.known(as_of).filter(due_on__gte=as_of_day).exclude(self._achieved_by(as_of))
         if within_days is not None:
-            pending = pending.filter(due_on__lte=as_of + datetime.timedelta(days=within_days))
+            pending = pending.filter(due_on__lte=as_of_day + datetime.timedelta(days=within_days))
         return pending.order_by("due_on", "title")
+
+
+class SourceQuerySet(KnownDatesQuerySet):
+    def as_of(self, as_of=None):
+        """Sources published by the date (a "2024" report from 2024-12-31); undated ones always."""
+        if not as_of:
+            return self
+        return self.filter(Q(known_from__isnull=True) | known_by("known_from", as_of))
+
+
+class InitiativeRelationQuerySet(models.QuerySet):
+    def as_of(self, as_of=None):
+        """Relations whose two initiatives both existed on the date."""
+        if not as_of:
+            return self
+        Initiative = apps.get_model("initiatives", "Initiative")
+        existing = Initiative.objects.announced(as_of).values("pk")
+        return self.filter(from_initiative__in=existing, to_initiative__in=existing)

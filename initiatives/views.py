@@ -9,6 +9,7 @@ one aggregate query each.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,7 +53,9 @@ def bad_request(request, message):
 
 
 class AsOfMixin:
-    """Reads ``as_of`` once; a bad date answers 400 with the reason."""
+    """Reads ``as_of`` once; a bad date answers 400 with the reason. On a past date the
+    banner (includes/_as_of_banner.html) links to the previous and next dates on which
+    something shown here changed."""
 
     as_of = None
 
@@ -67,7 +70,21 @@ class AsOfMixin:
         context = super().get_context_data(**kwargs)
         context["as_of"] = self.as_of
         context["reference_date"] = self.as_of or timezone.localdate()
+        if self.as_of:
+            previous, following = cached(
+                "change-dates", as_of=self.as_of, parts=self.change_scope(), compute=self.change_dates
+            )
+            context["previous_change"] = previous
+            # A change still to come is not something the past-date page may show.
+            context["next_change"] = following if following and following <= timezone.localdate() else None
         return context
+
+    def change_scope(self):
+        """What the page's neighbouring change dates are about (part of their cache key)."""
+        return ()
+
+    def change_dates(self):
+        return Initiative.objects.all().change_dates_around(self.as_of)
 
 
 class ClampedPaginationMixin:
@@ -111,10 +128,11 @@ def published_updates(as_of):
     return StatusUpdate.objects.published().as_of(as_of).latest_first()
 
 
-def sources_prefetch():
+def sources_prefetch(as_of):
+    """An update's sources, leaving out those published after the date."""
     return Prefetch(
         "sources",
-        queryset=Source.objects.only(
+        queryset=Source.objects.as_of(as_of).only(
             "pk", *translated("title"), "publisher", "url", "published_on", "published_on_precision"
         ),
     )
@@ -246,7 +264,9 @@ class InitiativeListView(AsOfMixin, ClampedPaginationMixin, FilterView):
             data.pop(key, None)
         data.pop("ordering", None)
         data.pop("page", None)
-        filterset = self.filterset_class(data, queryset=Initiative.objects.with_current_status(as_of=self.as_of))
+        filterset = self.filterset_class(
+            data, queryset=Initiative.objects.with_current_status(as_of=self.as_of), request=self.request
+        )
         if not filterset.is_valid():
             return None
         return filterset.qs.order_by()
@@ -359,7 +379,7 @@ class InitiativeDetailView(AsOfMixin, DetailView):
             .prefetch_related(
                 Prefetch(
                     "updates",
-                    queryset=published_updates(as_of).prefetch_related(sources_prefetch()),
+                    queryset=published_updates(as_of).prefetch_related(sources_prefetch(as_of)),
                     to_attr="timeline",
                 ),
                 Prefetch(
@@ -379,10 +399,16 @@ class InitiativeDetailView(AsOfMixin, DetailView):
                     "themes", queryset=Theme.objects.only("pk", *translated("name"), "slug"), to_attr="theme_list"
                 ),
                 Prefetch("links", to_attr="link_list"),
-                Prefetch("sources", queryset=Source.objects.order_by("-published_on", "title"), to_attr="source_list"),
+                Prefetch(
+                    "sources",
+                    queryset=Source.objects.as_of(as_of).order_by("-published_on", "title"),
+                    to_attr="source_list",
+                ),
                 Prefetch(
                     "relations_out",
-                    queryset=InitiativeRelation.objects.select_related("to_initiative").only(
+                    queryset=InitiativeRelation.objects.as_of(as_of)
+                    .select_related("to_initiative")
+                    .only(
                         "pk",
                         "relation_type",
                         *translated("note"),
@@ -394,7 +420,9 @@ class InitiativeDetailView(AsOfMixin, DetailView):
                 ),
                 Prefetch(
                     "relations_in",
-                    queryset=InitiativeRelation.objects.select_related("from_initiative").only(
+                    queryset=InitiativeRelation.objects.as_of(as_of)
+                    .select_related("from_initiative")
+                    .only(
                         "pk",
                         "relation_type",
                         *translated("note"),
@@ -406,6 +434,43 @@ class InitiativeDetailView(AsOfMixin, DetailView):
                 ),
             )
         )
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if not self.as_of:
+                raise
+        # It exists today but had not been announced on the date: say so (a 404 would
+        # deny that it exists), with no fact from after the date but the title asked for.
+        initiative = (
+            Initiative.objects.with_announced_on()
+            .only("pk", *translated("title"), "slug", "known_from")
+            .filter(slug=kwargs["slug"])
+            .first()
+        )
+        if initiative is None:
+            raise Http404
+        self.object = initiative
+        context = {
+            "initiative": initiative,
+            "as_of": self.as_of,
+            "reference_date": self.as_of,
+            "previous_change": None,
+            "next_change": initiative.announced_on if initiative.announced_on <= timezone.localdate() else None,
+        }
+        return render(request, "initiatives/initiative_not_announced.html", context)
+
+    def change_scope(self):
+        return ("initiative", self.object.pk)
+
+    def change_dates(self):
+        """This initiative's own changes and the appearance of the initiatives it relates to."""
+        pk = self.object.pk
+        scope = Initiative.objects.filter(
+            Q(pk=pk) | Q(relations_in__from_initiative=pk) | Q(relations_out__to_initiative=pk)
+        )
+        return scope.change_dates_around(self.as_of)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -454,7 +519,7 @@ class UpdateListView(AsOfMixin, ClampedPaginationMixin, FilterView):
                 "created",
                 "initiative__slug",
             )
-            .prefetch_related(sources_prefetch())
+            .prefetch_related(sources_prefetch(self.as_of))
         )
 
     def get_context_data(self, **kwargs):
@@ -512,5 +577,5 @@ class AboutView(AsOfMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["statuses"] = status_rows({})
         context["stale_after_days"] = settings.TRACKER_STALE_AFTER_DAYS
-        context["sources"] = Source.objects.order_by("-published_on", "title")
+        context["sources"] = Source.objects.as_of(self.as_of).order_by("-published_on", "title")
         return context

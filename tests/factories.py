@@ -135,7 +135,8 @@ class CitationFactory(factory.django.DjangoModelFactory):
 
 
 class MilestoneFactory(factory.django.DjangoModelFactory):
-    initiative = factory.SubFactory(InitiativeFactory)
+    # Proposed long before any date the tests ask about, so that it exists on all of them.
+    initiative = factory.SubFactory(InitiativeFactory, proposed_on=datetime.date(2020, 1, 1))
     title = factory.Sequence(lambda n: f"Milestone {n}")
     due_on = datetime.date(2025, 12, 31)
 

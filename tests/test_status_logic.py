@@ -138,7 +138,7 @@ def test_as_of_counts_only_updates_reported_by_that_date():
 
 
 def test_as_of_before_the_first_update_is_not_yet_assessed():
-    initiative = InitiativeFactory()
+    initiative = InitiativeFactory(proposed_on=datetime.date(2020, 1, 1))
     StatusUpdateFactory(initiative=initiative, reported_on=MAR)
 
     state = current(initiative, as_of=JAN)
@@ -227,7 +227,7 @@ class TestMilestones:
         assert list(Milestone.objects.upcoming(as_of=JAN, within_days=200)) == [sooner, later]
 
     def test_initiative_flags_an_overdue_milestone_as_of_a_date(self):
-        initiative = InitiativeFactory()
+        initiative = InitiativeFactory(proposed_on=datetime.date(2020, 1, 1))
         MilestoneFactory(initiative=initiative, due_on=JAN, achieved_on=JUN)
 
         assert current(initiative, as_of=MAR).has_overdue_milestones is True

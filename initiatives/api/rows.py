@@ -120,9 +120,9 @@ def _prefixed(row, prefix):
 # --- Initiatives ---------------------------------------------------------------------
 
 
-def attach_initiative_relations(rows):
-    """Themes, countries, organisations with roles, relations both ways and links,
-    five queries for any number of rows."""
+def attach_initiative_relations(rows, as_of=None):
+    """Themes, countries, organisations with roles, relations both ways (to initiatives
+    that existed on ``as_of``) and links, five queries for any number of rows."""
     if not rows:
         return rows
     ids = [row["id"] for row in rows]
@@ -146,7 +146,8 @@ def attach_initiative_relations(rows):
     relations = defaultdict(list)
     id_set = set(ids)
     for relation in (
-        InitiativeRelation.objects.filter(Q(from_initiative_id__in=ids) | Q(to_initiative_id__in=ids))
+        InitiativeRelation.objects.as_of(as_of)
+        .filter(Q(from_initiative_id__in=ids) | Q(to_initiative_id__in=ids))
         .order_by("relation_type", "pk")
         .values(
             "relation_type",
@@ -188,11 +189,14 @@ def attach_initiative_detail(row, as_of):
     their sources) and milestones, all as they stood on ``as_of``."""
     initiative_id = row["id"]
     row["sources"] = list(
-        Source.objects.filter(initiatives=initiative_id).order_by("-published_on", "title").values(*SOURCE_FIELDS)
+        Source.objects.as_of(as_of)
+        .filter(initiatives=initiative_id)
+        .order_by("-published_on", "title")
+        .values(*SOURCE_FIELDS)
     )
     updates = StatusUpdate.objects.published().as_of(as_of).filter(initiative_id=initiative_id)
     row["updates"] = list(updates.latest_first().values(*STATUS_UPDATE_FIELDS))
-    attach_update_sources(row["updates"])
+    attach_update_sources(row["updates"], as_of)
     row["milestones"] = list(
         Milestone.objects.with_state(as_of)
         .filter(initiative_id=initiative_id)
@@ -205,13 +209,16 @@ def attach_initiative_detail(row, as_of):
 # --- Status updates -------------------------------------------------------------------
 
 
-def attach_update_sources(rows):
+def attach_update_sources(rows, as_of=None):
+    """Each update's sources, leaving out those published after ``as_of``."""
     if not rows:
         return rows
+    cited = Citation.objects.filter(update_id__in=[row["id"] for row in rows])
+    if as_of:
+        cited = cited.exclude(source__known_from__gt=as_of)
     sources = _grouped(
         (row.pop("update_id"), row)
-        for row in Citation.objects.filter(update_id__in=[row["id"] for row in rows])
-        .order_by("-source__published_on", "source__title")
+        for row in cited.order_by("-source__published_on", "source__title")
         .values("update_id", *(f"source__{field}" for field in SOURCE_FIELDS))
         .distinct()
     )

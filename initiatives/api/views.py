@@ -11,7 +11,6 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext
@@ -249,10 +248,10 @@ class InitiativeViewSet(RowViewSet):
         return Initiative.objects.with_current_status(as_of=self.as_of).select_related("responsible_body")
 
     def attach_list(self, page):
-        return rows.attach_initiative_relations(page)
+        return rows.attach_initiative_relations(page, self.as_of)
 
     def attach_detail(self, row):
-        rows.attach_initiative_relations([row])
+        rows.attach_initiative_relations([row], self.as_of)
         return rows.attach_initiative_detail(row, self.as_of)
 
 
@@ -278,7 +277,7 @@ class StatusUpdateViewSet(RowViewSet):
         return StatusUpdate.objects.published().as_of(self.as_of)
 
     def attach_list(self, page):
-        return rows.attach_update_sources(page)
+        return rows.attach_update_sources(page, self.as_of)
 
 
 @documented(
@@ -366,7 +365,4 @@ class SourceViewSet(RowViewSet):
     key_pattern = ID_PATTERN
 
     def get_queryset(self):
-        sources = Source.objects.all()
-        if self.as_of:
-            sources = sources.filter(Q(published_on__isnull=True) | Q(published_on__lte=self.as_of))
-        return sources
+        return Source.objects.as_of(self.as_of)

@@ -151,6 +151,16 @@ def query_without(context, *keys):
     return _encode(query)
 
 
+@register.simple_tag(takes_context=True)
+def query_items_without(context, *keys):
+    """(name, value) pairs of this page's query, less some keys: hidden fields for a form
+    that changes one parameter (the date) and keeps the filters."""
+    query = _query(context.get("request"))
+    if query is None:
+        return []
+    return [(key, value) for key, values in query.lists() if key not in keys for value in values]
+
+
 @register.filter
 def selected_in(value, values):
     return str(value) in [str(v) for v in (values or [])]
