@@ -572,8 +572,9 @@ def build(n):
 
 
 # On a past date the banner's previous/next change dates: one aggregate each over
-# initiatives, updates, sources and milestones (InitiativeQuerySet.change_dates_around).
-AS_OF_BANNER_QUERIES = 4
+# initiatives, updates, sources and milestones (InitiativeQuerySet.change_dates_around),
+# plus the data version that keys their cache entry.
+AS_OF_BANNER_QUERIES = 5
 # Measured: what each page costs, whatever the data size. Cached pages also read the
 # data version that keys their cache entries (initiatives/cache.py): "version" below.
 PAGE_QUERY_BUDGETS = {

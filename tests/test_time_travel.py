@@ -178,10 +178,10 @@ def test_known_dates_follow_edits_bulk_creates_and_partial_saves():
 
 
 def test_the_data_migration_fills_rows_saved_before_it(world):
-    """Rows that existed before migration 0008 get their known-from dates from it."""
+    """Rows that existed before migration 0013 get their known-from dates from it."""
     from django.apps import apps
 
-    migration = importlib.import_module("initiatives.migrations.0008_i14t_known_dates")
+    migration = importlib.import_module("initiatives.migrations.0013_i14t_known_dates")
     StatusUpdate.objects.update(known_from=None)
     Initiative.objects.update(known_from=None)
     Milestone.objects.update(achieved_known_from=None)

@@ -45,9 +45,12 @@ AS_OF = OpenApiParameter(
     description=(
         "Time travel: answer as things stood on this date (YYYY-MM-DD, on or after "
         f"{EARLIEST_AS_OF.isoformat()}). Current status, progress, last update and staleness are computed "
-        "from published updates reported on or before it; later updates are left out; milestones count "
-        "as achieved only if achieved by it. Links in the answer carry the same as_of. A malformed or "
-        "earlier date is a 400."
+        "from published updates known by it; later updates are left out; milestones count as achieved only "
+        "if achieved by it; sources published later and relations to initiatives not yet announced are left "
+        "out. A date known only to the month or year counts from the last day of that month or year. An "
+        "initiative exists from its first evidenced date (proposed, started, or its first published update): "
+        "before it, it is absent from lists and its detail is a 404. Links in the answer carry the same "
+        "as_of. A malformed or earlier date is a 400."
     ),
 )
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
