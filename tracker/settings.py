@@ -174,6 +174,9 @@ TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
 
+# Full CSV exports, built once per data version (initiatives/exports.py); any local directory.
+EXPORTS_ROOT = Path(os.environ.get("EXPORTS_ROOT", BASE_DIR / "var" / "exports"))
+
 # --- Static files ---------------------------------------------------------------
 
 STATIC_URL = "static/"
