@@ -14,6 +14,8 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
+# Values escaped as JSON strings, so a control character in a path cannot split a line.
+logger_class = "tracker.logformat.JsonAccessLogger"
 errorlog = "-"
 access_log_format = (
     '{"time":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s","query":"%(q)s",'
