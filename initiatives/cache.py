@@ -15,6 +15,7 @@ query per request (remembered until the request ends or the data changes).
 
 import hashlib
 import threading
+import time
 
 from django.apps import apps
 from django.core.cache import cache
@@ -22,7 +23,8 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.core.signals import request_started
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 from django.utils.functional import cached_property
@@ -60,11 +62,14 @@ def _create_version_row():
 
 
 def bump_data_version():
-    """Move the version on, in the caller's transaction (no signals are sent)."""
+    """Move the version on, in the caller's transaction (no signals are sent). It jumps to
+    the clock (in ns) when that is ahead, so a database restored from a backup never
+    counts again through numbers already used for other data (and cached or exported)."""
     _this_request.data_version = None
-    if not _versions().update(number=F("number") + 1):
+    moved_on = Greatest(F("number") + 1, Value(time.time_ns()))
+    if not _versions().update(number=moved_on):
         _create_version_row()
-        _versions().update(number=F("number") + 1)
+        _versions().update(number=moved_on)
 
 
 def _forget_version(**kwargs):

@@ -1,22 +1,43 @@
 """CSV exports of the filtered initiative list and of status updates.
 
-Streamed row by row from ``.iterator()`` so a large export runs in constant
-memory; UTF-8 with a header row; every cell passed through neutralise_formula so
-a spreadsheet never runs user text as a formula. The updates file uses the
-shared column list, so an export can be edited and imported back in the admin.
+A filtered export is streamed row by row from ``.iterator()``, so it runs in
+constant memory; its query runs before the first byte is sent, so a database
+outage is an honest 503 with Retry-After, and a stream that breaks later is
+aborted (the server closes the connection without the end of the chunked body,
+which every HTTP client reports as an incomplete download) rather than ended as
+if complete. The full export (no filters) is a file built once per data version,
+date and language and served with Content-Length, so a client can always tell a
+complete download. Bad filters are a 400 with a plain-text reason.
+
+UTF-8 with a header row; every cell passed through neutralise_formula so a
+spreadsheet never runs user text as a formula. The updates file uses the shared
+column list, so an export can be edited and imported back in the admin.
 """
 
 import csv
+import logging
+import os
+import tempfile
+from pathlib import Path
 
+from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views import View
 
+from .cache import data_version
 from .csvformat import SOURCE_ID_SEPARATOR, STATUS_UPDATE_COLUMNS, neutralise_formula
-from .filters import InitiativeFilter, StatusUpdateFilter
+from .filters import InitiativeFilter, StatusUpdateFilter, filter_state
 from .models import Initiative, InitiativeCountry, Source, StatusUpdate, Theme
+from .querysets import resolve_as_of
 from .views import AsOfMixin
 
+logger = logging.getLogger("tracker.exports")
+
+RETRY_AFTER_SECONDS = "30"
 CHUNK_SIZE = 500
 
 INITIATIVE_COLUMNS = [
@@ -54,20 +75,79 @@ class CsvExportView(AsOfMixin, View):
     def row(self, obj):
         raise NotImplementedError
 
+    def bad_request(self, message):
+        return plain_text(message, status=400)
+
     def get(self, request, *args, **kwargs):
         filterset = self.filterset_class(request.GET or None, queryset=self.get_queryset(), request=request)
-        queryset = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else filterset.queryset.none()
+        state = filter_state(filterset)
+        if state is None:
+            reasons = [f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items()]
+            return self.bad_request("\n".join([_("Some filters were not understood:"), *reasons]))
+        try:
+            return self.stream(filterset.qs) if state else self.full_export()
+        except DatabaseError:
+            logger.warning("CSV export: database unavailable", exc_info=True)
+            response = plain_text(_("The service is temporarily unavailable; try again shortly."), status=503)
+            response["Retry-After"] = RETRY_AFTER_SECONDS
+            return response
+
+    def download_name(self):
+        return self.filename if not self.as_of else self.filename.replace(".csv", f"-as-of-{self.as_of}.csv")
+
+    def lines(self, first, rows):
         writer = csv.writer(Echo())
-
-        def lines():
-            yield writer.writerow(self.columns)
-            for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield writer.writerow(self.columns)
+        if first is None:
+            return
+        try:
+            yield writer.writerow([neutralise_formula(cell) for cell in self.row(first)])
+            for obj in rows:
                 yield writer.writerow([neutralise_formula(cell) for cell in self.row(obj)])
+        except DatabaseError:
+            # Re-raised: the server aborts the response, so the client sees it incomplete.
+            logger.warning("CSV export: database lost mid-stream; aborting the response", exc_info=True)
+            raise
 
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        name = self.filename if not self.as_of else self.filename.replace(".csv", f"-as-of-{self.as_of}.csv")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    def stream(self, queryset):
+        rows = queryset.iterator(chunk_size=CHUNK_SIZE)
+        first = next(rows, None)  # runs the query now, before any byte is sent
+        response = StreamingHttpResponse(self.lines(first, rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.download_name()}"'
         return response
+
+    def full_export(self):
+        """The whole export as a file, built once per data version, date and language."""
+        stem = f"{self.filename.removesuffix('.csv')}-{translation.get_language()}"
+        version = data_version()  # read before the rows, so the file is never older than its name says
+        path = Path(settings.EXPORTS_ROOT) / f"{stem}-{resolve_as_of(self.as_of)}-v{version}.csv"
+        if not path.exists():
+            self.build(path, stem)
+        return FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=self.download_name(),
+            content_type="text/csv; charset=utf-8",
+        )
+
+    def build(self, path, stem):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows = self.get_queryset().iterator(chunk_size=CHUNK_SIZE)
+        first = next(rows, None)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, newline="") as file:
+            try:
+                file.writelines(self.lines(first, rows))
+            except BaseException:
+                os.unlink(file.name)
+                raise
+        os.replace(file.name, path)  # atomic: a reader sees the whole file or none
+        for older in path.parent.glob(f"{stem}-*.csv"):
+            if older != path:
+                older.unlink(missing_ok=True)
+
+
+def plain_text(message, *, status):
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
 def _bool(value):

@@ -21,10 +21,39 @@ from .models import (
     StatusUpdate,
     Theme,
 )
-from .timetravel import AS_OF_PARAM, parse_as_of
+from .timetravel import AS_OF_PARAM, IsoDateField, parse_as_of
 from .vocabularies import InitiativeKind, OrganisationKind, SourceKind, Status
 
 MAX_QUERY_LENGTH = 200
+
+
+def filter_state(filterset):
+    """The recognised filters' values, de-duplicated and sorted: () when nothing is
+    filtered, None when a filter is invalid. Cache keys are built from this, never from
+    the raw query string, so junk parameters cannot make new entries."""
+    if not filterset.is_bound:
+        return ()
+    if not filterset.is_valid():
+        return None
+    data = filterset.form.data
+    keys = set()
+    for name, field in filterset.form.fields.items():
+        # A range is sent as name_after and name_before.
+        suffixes = getattr(field.widget, "suffixes", None) or [None]
+        keys.update(f"{name}_{suffix}" if suffix else name for suffix in suffixes)
+    return tuple(sorted((key, tuple(sorted(set(data.getlist(key)) - {""}))) for key in keys if data.get(key)))
+
+
+class IsoDateRangeField(django_filters.fields.DateRangeField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = (IsoDateField(required=False), IsoDateField(required=False))
+
+
+class IsoDateFromToRangeFilter(django_filters.DateFromToRangeFilter):
+    """A date range whose ends accept YYYY-MM-DD only (timetravel.parse_iso_date)."""
+
+    field_class = IsoDateRangeField
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -46,11 +75,28 @@ def request_as_of(request):
         return None
 
 
+BOOLEAN_VALUES = {"true", "false", "1", "0"}
+
+
+class StrictBooleansFilterSet(django_filters.FilterSet):
+    """A yes/no filter given anything but true/false/1/0 is invalid (a 400), where the
+    select widget alone would silently ignore it and show everything."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            value = self.data.get(name, "") if self.data is not None else ""
+            if isinstance(filter_, django_filters.BooleanFilter) and value and value.lower() not in BOOLEAN_VALUES:
+                self.form.add_error(name, _("Use true or false."))
+                valid = False
+        return valid
+
+
 def initiative_exists(model, field, initiative_ref="pk", **lookups):
     return Exists(model.objects.filter(**{field: OuterRef(initiative_ref)}, **lookups))
 
 
-class InitiativeRelatedFilters(django_filters.FilterSet):
+class InitiativeRelatedFilters(StrictBooleansFilterSet):
     """Theme, organisation and country facets, matched through EXISTS so an
     initiative is never listed twice and ordering stays cheap."""
 
@@ -131,7 +177,7 @@ class StatusUpdateFilter(InitiativeRelatedFilters):
         label=_("Initiative kind"), choices=InitiativeKind.choices, field_name="initiative__kind", distinct=False
     )
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices, distinct=False)
-    reported_on = django_filters.DateFromToRangeFilter(label=_("Reported between"))
+    reported_on = IsoDateFromToRangeFilter(label=_("Reported between"))
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("reported_on", "reported_on"), ("created", "created"), ("progress", "progress")),
@@ -145,12 +191,12 @@ class StatusUpdateFilter(InitiativeRelatedFilters):
         return queryset.search(value)
 
 
-class MilestoneFilter(django_filters.FilterSet):
+class MilestoneFilter(StrictBooleansFilterSet):
     q = SearchFilter(field_name="title", lookup_expr="icontains")
     initiative = django_filters.CharFilter(label=_("Initiative (slug)"), field_name="initiative__slug")
     overdue = django_filters.BooleanFilter(label=_("Overdue"), field_name="is_overdue")
     achieved = django_filters.BooleanFilter(label=_("Achieved"), field_name="is_achieved")
-    due_on = django_filters.DateFromToRangeFilter(label=_("Due between"))
+    due_on = IsoDateFromToRangeFilter(label=_("Due between"))
     ordering = django_filters.OrderingFilter(label=_("Sort by"), fields=(("due_on", "due_on"), ("title", "title")))
 
     class Meta:
@@ -179,7 +225,7 @@ class ThemeFilter(django_filters.FilterSet):
 class SourceFilter(django_filters.FilterSet):
     q = SearchFilter(method="filter_search")
     kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=SourceKind.choices, distinct=False)
-    published_on = django_filters.DateFromToRangeFilter(label=_("Published between"))
+    published_on = IsoDateFromToRangeFilter(label=_("Published between"))
 
     class Meta:
         model = Source

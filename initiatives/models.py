@@ -25,6 +25,7 @@ from .querysets import (
     StatusUpdateQuerySet,
     end_of_period,
 )
+from .safeurls import HttpURLField, http_url_constraint
 from .translation import TranslatableMixin
 from .vocabularies import (
     STATUS_MEANINGS,
@@ -145,7 +146,7 @@ class Organisation(TranslatableMixin, models.Model):
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind)
     country = CountryField(_("country"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = HttpURLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     description_ru = models.TextField(_("description (Russian)"), blank=True)
     description_kk = models.TextField(_("description (Kazakh)"), blank=True)
@@ -154,6 +155,7 @@ class Organisation(TranslatableMixin, models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["country"], name="organisation_country_idx")]
+        constraints = [http_url_constraint("website", "organisation_website_http")]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
@@ -176,8 +178,8 @@ class Source(TranslatableMixin, KnownDates, models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("The source's public address."))
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     author = models.CharField(_("author"), max_length=200, blank=True)
-    url = models.URLField(_("URL"), max_length=500, blank=True, help_text=_("The original address, if known."))
-    archive_url = models.URLField(
+    url = HttpURLField(_("URL"), max_length=500, blank=True, help_text=_("The original address, if known."))
+    archive_url = HttpURLField(
         _("archive URL"), max_length=500, blank=True, help_text=_("An archived copy elsewhere, if known.")
     )
     published_on = models.DateField(_("published on"), null=True, blank=True)
@@ -225,6 +227,10 @@ class Source(TranslatableMixin, KnownDates, models.Model):
         indexes = [
             models.Index(fields=["-published_on", "title"], name="source_published_idx"),
             models.Index(fields=["known_from"], name="source_known_from_idx"),
+        ]
+        constraints = [
+            http_url_constraint("url", "source_url_http"),
+            http_url_constraint("archive_url", "source_archive_url_http"),
         ]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
@@ -481,7 +487,7 @@ class ExternalLink(models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(_("kind"), max_length=20, choices=LinkKind)
     label = models.CharField(_("label or identifier"), max_length=200)
-    url = models.URLField(_("URL"), max_length=500, blank=True)
+    url = HttpURLField(_("URL"), max_length=500, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -489,6 +495,7 @@ class ExternalLink(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["initiative", "kind", "label"], name="externallink_unique"),
             models.CheckConstraint(condition=~Q(label="") | ~Q(url=""), name="externallink_label_or_url"),
+            http_url_constraint("url", "externallink_url_http"),
         ]
         verbose_name = _("external link")
         verbose_name_plural = _("external links")

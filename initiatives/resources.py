@@ -11,7 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .csvformat import FORMULA_PREFIXES, SOURCE_ID_SEPARATOR, STATUS_UPDATE_COLUMNS
+from .csvformat import SOURCE_ID_SEPARATOR, STATUS_UPDATE_COLUMNS, is_formula
 from .forms import StatusUpdateRulesMixin, percentage_field
 from .models import Initiative, Source, StatusUpdate
 from .vocabularies import DatePrecision, Status
@@ -22,7 +22,7 @@ FALSE_WORDS = {"false", "no", "0", ""}
 
 def restore_formula(text):
     """Undo the export's "'" guard, so an exported file imports back as it was."""
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
+    if len(text) > 1 and text[0] == "'" and is_formula(text[1:]):
         return text[1:]
     return text
 

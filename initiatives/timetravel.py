@@ -1,12 +1,29 @@
-"""Reading the ``as_of`` parameter that every public page and API endpoint accepts."""
+"""Reading the ``as_of`` parameter that every public page and API endpoint accepts,
+and every other date a visitor types: one parser, YYYY-MM-DD only.
+
+Python's date.fromisoformat also reads ISO week dates (2025-W01-1), ordinal dates
+(2025-001) and the basic format (20250101); the schema, the forms and the pages
+promise YYYY-MM-DD, so anything else is a 400, not a silently different date.
+"""
 
 import datetime
+import re
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 AS_OF_PARAM = "as_of"
 EARLIEST_AS_OF = datetime.date(1990, 1, 1)
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_iso_date(value):
+    """The date written YYYY-MM-DD in ``value``; ValueError for anything else."""
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError(f"not a YYYY-MM-DD date: {value!r}")
+    return datetime.date.fromisoformat(value)
 
 
 def parse_as_of(value):
@@ -14,16 +31,32 @@ def parse_as_of(value):
     if value is None or value == "":
         return None
     try:
-        parsed = datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
+        parsed = parse_iso_date(value)
+    except ValueError:
         raise ValidationError(
             _("as_of must be a date written YYYY-MM-DD, for example 2025-06-30; got %(value)r.")
             % {"value": value[:40]},
             code="invalid_as_of",
         ) from None
-    if len(value) != 10 or parsed < EARLIEST_AS_OF:
+    if parsed < EARLIEST_AS_OF:
         raise ValidationError(
             _("as_of must be a date written YYYY-MM-DD on or after %(earliest)s.") % {"earliest": EARLIEST_AS_OF},
             code="invalid_as_of",
         )
     return parsed
+
+
+class IsoDateField(forms.DateField):
+    """A form date that accepts YYYY-MM-DD only (the filters' date ranges)."""
+
+    default_error_messages = {"invalid": gettext_lazy("Enter a date written YYYY-MM-DD, for example 2025-06-30.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return parse_iso_date(str(value).strip())
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None

@@ -6,6 +6,8 @@ related rows come through prefetch_related with Prefetch objects, facets through
 one aggregate query each.
 """
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
@@ -19,7 +21,7 @@ from django_filters.views import FilterView
 
 from . import charts
 from .cache import CachedPaginator, cached
-from .filters import InitiativeFilter, StatusUpdateFilter
+from .filters import InitiativeFilter, StatusUpdateFilter, filter_state
 from .models import (
     Initiative,
     InitiativeCountry,
@@ -46,6 +48,7 @@ from .vocabularies import (
 )
 
 DASHBOARD_LIST_LENGTH = 8
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 
 
 def bad_request(request, message):
@@ -63,8 +66,11 @@ class AsOfMixin:
         try:
             self.as_of = parse_as_of(request.GET.get(AS_OF_PARAM))
         except ValidationError as error:
-            return bad_request(request, " ".join(error.messages))
+            return self.bad_request(" ".join(error.messages))
         return super().dispatch(request, *args, **kwargs)
+
+    def bad_request(self, message):
+        return bad_request(self.request, message)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -89,8 +95,8 @@ class AsOfMixin:
 
 class ClampedPaginationMixin:
     """Pages in a stable order (empty values last, then ``tiebreak``), so no row is shown
-    twice or skipped; a page number past the end shows the last page and junk shows
-    the first: never a 500."""
+    twice or skipped; a page number past the end shows the last page. A page that is
+    not a whole number from 1 is bad input: the first page, with a notice, as a 400."""
 
     paginator_class = CachedPaginator
     tiebreak = ("-pk",)
@@ -98,8 +104,37 @@ class ClampedPaginationMixin:
     def paginate_queryset(self, queryset, page_size):
         queryset = stable_order(queryset, *self.tiebreak)
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        page = paginator.get_page(self.page_number())
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def page_number(self):
+        value = self.request.GET.get(self.page_kwarg, "")
+        return int(value) if PAGE_NUMBER.fullmatch(value) else 1
+
+    def page_errors(self):
+        value = self.request.GET.get(self.page_kwarg, "")
+        if value == "" or PAGE_NUMBER.fullmatch(value):
+            return {}
+        return {self.page_kwarg: [_("A page number is a whole number from 1; got %(value)r.") % {"value": value[:40]}]}
+
+
+class FilteredListMixin(ClampedPaginationMixin):
+    """A list page whose filters or page number were not understood answers 400, still
+    rendering the page with the notice that says which ones and why."""
+
+    def input_errors(self):
+        errors = dict(self.filterset.form.errors) if self.filterset.is_bound else {}
+        return {**errors, **self.page_errors()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form_errors"] = self.input_errors()
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if context["form_errors"]:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
 
 
 def with_last_update_precision(queryset):
@@ -229,7 +264,7 @@ class DashboardView(AsOfMixin, TemplateView):
 # --- Initiative list with facets -------------------------------------------------------
 
 
-class InitiativeListView(AsOfMixin, ClampedPaginationMixin, FilterView):
+class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
     filterset_class = InitiativeFilter
     template_name = "initiatives/initiative_list.html"
     paginate_by = 20
@@ -248,13 +283,14 @@ class InitiativeListView(AsOfMixin, ClampedPaginationMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Six aggregates over every initiative: cached per data version and filter state.
-        facet_state = sorted((key, value) for key, value in self.request.GET.lists() if key not in ("page", "ordering"))
-        facets = cached("facets", as_of=self.as_of, parts=facet_state, compute=self.facets)
+        state = filter_state(self.filterset)
+        facets = (
+            self.facets() if state is None else cached("facets", as_of=self.as_of, parts=state, compute=self.facets)
+        )
         context["facets"] = facets
         context["active_filters"] = [value for facet in facets for value in facet["values"] if value["selected"]]
         context["ordering_choices"] = self.filterset.filters["ordering"].field.choices
         context["current_ordering"] = self.request.GET.get("ordering", "")
-        context["form_errors"] = self.filterset.form.errors if self.filterset.is_bound else {}
         return context
 
     def _facet_base(self, without):
@@ -500,7 +536,7 @@ class InitiativeDetailView(AsOfMixin, DetailView):
 # --- Updates ---------------------------------------------------------------------------
 
 
-class UpdateListView(AsOfMixin, ClampedPaginationMixin, FilterView):
+class UpdateListView(AsOfMixin, FilteredListMixin, FilterView):
     filterset_class = StatusUpdateFilter
     template_name = "initiatives/update_list.html"
     paginate_by = 25
@@ -526,7 +562,6 @@ class UpdateListView(AsOfMixin, ClampedPaginationMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["statuses"] = Status.choices
         context["kinds"] = InitiativeKind.choices
-        context["form_errors"] = self.filterset.form.errors if self.filterset.is_bound else {}
         return context
 
 

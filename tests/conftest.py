@@ -53,6 +53,13 @@ def clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def exports_of_this_test(settings, tmp_path):
+    """Full CSV exports are files named by data version: each test (and xdist worker,
+    with its own database counting its own versions) gets its own directory."""
+    settings.EXPORTS_ROOT = tmp_path / "exports"
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """A request through the test client leaves its language active in the test's
     thread, and reverse() then prefixes URLs with it: each test starts in English."""

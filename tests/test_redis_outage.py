@@ -72,6 +72,7 @@ class OwnRedis:
 def own_redis(monkeypatch):
     """A Redis server of this test's own, as the site's cache; retried quickly after an outage."""
     monkeypatch.setattr(cache_backend, "RETRY_SECONDS", 0.2)
+    monkeypatch.setattr(cache_backend, "_OUTAGES", {})
     server = OwnRedis()
     server.start()
     location = f"redis://127.0.0.1:{server.port}/0"

@@ -17,6 +17,12 @@ out = {}
 for path in ["/", "/initiatives/", "/api/initiatives/", "/api/"]:
     response = client.get(path, secure=True, headers={"host": "tracker.example.org"})
     out[path] = {"status": response.status_code, "headers": dict(response.headers)}
+static = client.get("/static/css/site.css", secure=True, headers={"host": "tracker.example.org"})
+out["static"] = {"status": static.status_code, "headers": dict(static.headers)}
+switched = client.post(
+    "/i18n/setlang/", {"language": "ru", "next": "/"}, secure=True, headers={"host": "tracker.example.org"}
+)
+out["language_cookie"] = switched.cookies["django_language"].output()
 plain = client.get("/initiatives/", headers={"host": "tracker.example.org"})
 out["http"] = {"status": plain.status_code, "location": plain.headers.get("Location")}
 print("PROBE" + json.dumps(out))
@@ -40,7 +46,7 @@ def production_responses(tmp_path_factory):
     return json.loads(line.removeprefix("PROBE"))
 
 
-PATHS = ["/", "/initiatives/", "/api/initiatives/", "/api/"]
+PATHS = ["/", "/initiatives/", "/api/initiatives/", "/api/", "static"]
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -66,6 +72,13 @@ def test_hsts_nosniff_and_referrer_policy(production_responses, path):
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_language_cookie_is_secure_and_same_site_lax_in_production(production_responses):
+    cookie = production_responses["language_cookie"]
+    assert "django_language=ru" in cookie
+    assert "Secure" in cookie
+    assert "SameSite=Lax" in cookie
 
 
 def test_plain_http_is_redirected_to_https(production_responses):

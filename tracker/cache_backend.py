@@ -42,6 +42,16 @@ DEGRADED_OPERATIONS = (
 )
 
 
+class _Outage:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.retry_at = 0.0
+        self.logged_at = None
+
+
+_OUTAGES = {}
+
+
 class DegradingRedisCache(RedisCache):
     """RedisCache whose every operation falls back to a per-process memory cache while
     Redis is unreachable (see the module docstring)."""
@@ -53,19 +63,20 @@ class DegradingRedisCache(RedisCache):
             **params.get("OPTIONS", {}),
         }
         super().__init__(server, {**params, "OPTIONS": options})
+        # Django makes one backend instance per thread; the fallback store (LocMemCache
+        # shares storage by name) and the outage state are per process and location.
         self.fallback = LocMemCache(
-            f"redis-fallback-{id(self)}", {**params, "OPTIONS": {"MAX_ENTRIES": FALLBACK_MAX_ENTRIES}}
+            f"redis-fallback-{server}", {**params, "OPTIONS": {"MAX_ENTRIES": FALLBACK_MAX_ENTRIES}}
         )
-        self._lock = threading.Lock()
-        self._retry_at = 0.0
-        self._logged_at = None
+        self._state = _OUTAGES.setdefault(str(server), _Outage())
 
     def _redis_down(self, error):
         now = time.monotonic()
-        with self._lock:
-            self._retry_at = now + RETRY_SECONDS
-            if self._logged_at is None or now - self._logged_at >= LOG_INTERVAL_SECONDS:
-                self._logged_at = now
+        state = self._state
+        with state.lock:
+            state.retry_at = now + RETRY_SECONDS
+            if state.logged_at is None or now - state.logged_at >= LOG_INTERVAL_SECONDS:
+                state.logged_at = now
                 logger.warning(
                     "cache: Redis unreachable (%s: %s); serving uncached and throttling per process, "
                     "retrying every %.0f s",
@@ -75,15 +86,16 @@ class DegradingRedisCache(RedisCache):
                 )
 
     def _redis_up(self):
-        if self._logged_at is not None:
-            with self._lock:
-                if self._logged_at is not None:
-                    self._logged_at = None
+        state = self._state
+        if state.logged_at is not None:
+            with state.lock:
+                if state.logged_at is not None:
+                    state.logged_at = None
                     logger.warning("cache: Redis reachable again")
 
     def degraded(self):
         """True while this process is serving from its fallback."""
-        return time.monotonic() < self._retry_at
+        return time.monotonic() < self._state.retry_at
 
     def ping(self):
         """Whether Redis answers now (for /healthz); a failure starts the fallback."""
@@ -92,7 +104,7 @@ class DegradingRedisCache(RedisCache):
         except RedisError as error:
             self._redis_down(error)
             return False
-        self._retry_at = 0.0
+        self._state.retry_at = 0.0
         self._redis_up()
         return True
 

@@ -12,6 +12,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from tracker.static_headers import add_security_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -174,6 +176,9 @@ TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
 
+# Full CSV exports, built once per data version (initiatives/exports.py); any local directory.
+EXPORTS_ROOT = Path(os.environ.get("EXPORTS_ROOT", BASE_DIR / "var" / "exports"))
+
 # --- Static files ---------------------------------------------------------------
 
 STATIC_URL = "static/"
@@ -189,6 +194,9 @@ STORAGES = {
 }
 
 # --- Security headers -------------------------------------------------------------
+
+# Static files carry the same policy as pages (WhiteNoise answers before the middleware below).
+WHITENOISE_ADD_HEADERS_FUNCTION = add_security_headers
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -209,6 +217,8 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SAMESITE = "Lax"
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

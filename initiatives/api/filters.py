@@ -22,13 +22,11 @@ from drf_spectacular.utils import extend_schema_field
 
 from .. import filters
 
-BOOLEAN_VALUES = {"true", "false", "1", "0"}
-
 
 class StrictParameters:
-    """Empty parameters count as absent (as a web form sends them); a boolean
-    given anything but true/false/1/0 is a 400, and so is an empty field in an
-    ordering list."""
+    """Empty parameters count as absent (as a web form sends them); an empty field in
+    an ordering list is a 400. (A boolean given anything but true/false/1/0 is a 400
+    on the pages too: filters.StrictBooleansFilterSet.)"""
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None:
@@ -46,10 +44,7 @@ class StrictParameters:
         for name, filter_ in self.filters.items():
             if name not in self.data:
                 continue
-            if isinstance(filter_, django_filters.BooleanFilter) and self.data[name].lower() not in BOOLEAN_VALUES:
-                self.form.add_error(name, _("Use true or false."))
-                valid = False
-            elif isinstance(filter_, django_filters.OrderingFilter) and "" in self.data[name].split(","):
+            if isinstance(filter_, django_filters.OrderingFilter) and "" in self.data[name].split(","):
                 self.form.add_error(name, _("An empty sort field: give field names separated by commas."))
                 valid = False
         return valid

@@ -11,12 +11,26 @@ from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from initiatives.safeurls import is_http_url
 from initiatives.translation import LocalizedText, language_code
 from initiatives.vocabularies import NOT_ASSESSED_LABEL, NOT_ASSESSED_MEANING, STATUS_MEANINGS, DatePrecision, Status
 
 register = template.Library()
 
 AS_OF_PARAM = "as_of"
+
+
+# --- External links ---------------------------------------------------------------
+
+
+@register.simple_tag
+def external_link(url, label=""):
+    """A link to ``url`` only when it is http(s) (safeurls); any other address, such as a
+    ``javascript:`` one that reached the database before the rule, shows as plain text."""
+    text = label or url
+    if is_http_url(url):
+        return format_html('<a href="{}" rel="noopener">{}</a>', url, text)
+    return format_html("{}", text)
 
 
 # --- Dates at their precision --------------------------------------------------
