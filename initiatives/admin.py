@@ -4,6 +4,7 @@ and a CSV import of status updates."""
 
 from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.http import HttpResponseRedirect
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .corrections import deletion_refusal
 from .csvformat import STATUS_UPDATE_COLUMNS
 from .forms import (
     CitationInlineFormSet,
@@ -125,11 +127,18 @@ class StatusUpdateInline(admin.StackedInline):
         ("headline", "headline_ru", "headline_kk"),
         ("body", "body_ru", "body_kk"),
         "published",
+        ("revision_note", "revised_on"),
+        ("withdrawn_on", "withdrawal_reason"),
         "author",
         "seen_version",
     ]
-    readonly_fields = ["author"]
+    readonly_fields = ["author", "revised_on", "withdrawn_on", "withdrawal_reason"]
     show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request_user = request.user
+        return formset
 
 
 class MilestoneInline(admin.TabularInline):
@@ -279,9 +288,9 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
     list_select_related = ["initiative", "author"]
     search_fields = ["headline", "headline_ru", "headline_kk", "body", "initiative__title", "initiative__slug"]
     autocomplete_fields = ["initiative"]
-    readonly_fields = ["author", "created", "modified"]
+    readonly_fields = ["author", "created", "modified", "revised_on", "withdrawn_on", "withdrawal_reason"]
     date_hierarchy = "reported_on"
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "withdraw", "delete_selected"]
     inlines = [CitationInline]
     fields = [
         "initiative",
@@ -290,6 +299,8 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
         ("headline", "headline_ru", "headline_kk"),
         ("body", "body_ru", "body_kk"),
         "published",
+        ("revision_note", "revised_on"),
+        ("withdrawn_on", "withdrawal_reason"),
         "seen_version",
         ("author", "created", "modified"),
     ]
@@ -299,11 +310,49 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
         return status_label(obj.status)
 
     def has_delete_permission(self, request, obj=None):
-        # Published updates are the public record: unpublish first, and the
-        # audit trail keeps both steps.
-        if obj is not None and obj.published:
+        # Published updates are the public record: only a superuser deletes one
+        # (corrections.deletion_refusal, checked against the stored row).
+        if obj is not None and deletion_refusal(user=request.user, updates=[obj]):
             return False
         return super().has_delete_permission(request, obj)
+
+    @admin.action(description=_("Delete selected status updates"), permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        refusal = deletion_refusal(user=request.user, updates=list(queryset.only("pk", "headline")))
+        if refusal:
+            self.message_user(request, refusal, messages.ERROR)
+            return None
+        return delete_selected(self, request, queryset)
+
+    @admin.action(description=_("Withdraw the selected published updates (with a reason)"), permissions=["change"])
+    def withdraw(self, request, queryset):
+        """Asks for the reason readers will see, then withdraws."""
+        reason = request.POST.get("withdrawal_reason", "").strip()
+        if "apply" in request.POST and reason:
+            result = services.withdraw_updates(updates=queryset, reason=reason, user=request.user)
+            self.message_user(
+                request,
+                ngettext("Withdrew %(count)d update.", "Withdrew %(count)d updates.", len(result.changed))
+                % {"count": len(result.changed)},
+                messages.SUCCESS,
+            )
+            if result.refused:
+                self.message_user(
+                    request,
+                    gettext("Not withdrawn (drafts, or already withdrawn): %(updates)s.")
+                    % {"updates": "; ".join(update.headline for update in result.refused)},
+                    messages.WARNING,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Withdraw status updates"),
+            "updates": queryset,
+            "reason_missing": "apply" in request.POST,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/initiatives/statusupdate/withdraw.html", context)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -128,3 +129,42 @@ def passage_url(source_url, paragraph, *, citation_id=None):
     query = f"?{urlencode({'citation': citation_id})}" if citation_id else ""
     anchor = f"#p-{paragraph}" if paragraph else ""
     return f"{source_url}{query}{anchor}"
+
+
+@dataclass
+class Passage:
+    """One numbered paragraph of an archived source, with the citations of it."""
+
+    number: int
+    html: str
+    citations: list
+    highlighted: bool
+
+    @property
+    def anchor(self):
+        return f"p-{self.number}"
+
+
+def marked_paragraph(paragraph, quote):
+    """The paragraph as HTML, with ``quote`` (if found in it) in <mark>."""
+    span = Normalised.of(paragraph).span_of(normalise(quote)) if quote else None
+    if span is None:
+        return escape(paragraph), False
+    start, end = span
+    return format_html("{}<mark>{}</mark>{}", paragraph[:start], paragraph[start:end], paragraph[end:]), True
+
+
+def passages(source, citations, *, highlight=None):
+    """The source's paragraphs, each with the citations placed in it; the
+    ``highlight`` citation's quote is marked in its paragraph."""
+    by_paragraph = {}
+    for citation in citations:
+        by_paragraph.setdefault(citation.paragraph, []).append(citation)
+    result = []
+    for number, paragraph in enumerate(source.paragraphs, start=1):
+        if highlight is not None and highlight.paragraph == number:
+            html, highlighted = marked_paragraph(paragraph, highlight.quote)
+        else:
+            html, highlighted = escape(paragraph), False
+        result.append(Passage(number, html, by_paragraph.get(number, []), highlighted))
+    return result

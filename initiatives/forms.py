@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_m2m_reverse_field_name
 
+from .corrections import PUBLIC_FIELDS, deletion_refusal, ever_published
 from .models import Initiative, StatusUpdate
 
 # --- Conflict-safe editing ----------------------------------------------------------
@@ -208,6 +209,39 @@ class StatusUpdateRulesMixin:
         return cleaned_data
 
 
+class RevisionNoteMixin:
+    """Once published, an update's public fields change only with a new revision
+    note; the note dates the revision (revised_on) and readers see both."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.instance._new_revision_note = False
+        if not self.instance.pk or not ever_published([self.instance.pk]):
+            return cleaned_data
+        stored = StatusUpdate.objects.filter(pk=self.instance.pk).values(*PUBLIC_FIELDS, "revision_note").first()
+        if stored is None:
+            return cleaned_data
+        changed = [name for name in PUBLIC_FIELDS if name in cleaned_data and cleaned_data[name] != stored[name]]
+        note = (cleaned_data.get("revision_note") or "").strip()
+        if note and note != (stored["revision_note"] or "").strip():
+            self.instance._new_revision_note = True
+            self.instance.revised_on = timezone.localdate()
+        elif changed:
+            self.add_error(
+                "revision_note",
+                _(
+                    "This update has been published, and you changed %(fields)s. Write a new revision note "
+                    "saying what changed and why: readers will see it beside the update."
+                )
+                % {
+                    "fields": get_text_list(
+                        [str(StatusUpdate._meta.get_field(name).verbose_name) for name in changed], gettext("and")
+                    )
+                },
+            )
+        return cleaned_data
+
+
 def percentage_field():
     # Checked on the form so that a bad value reads as one clear message instead
     # of that plus the database constraint's generic one.
@@ -224,7 +258,7 @@ def percentage_field():
     )
 
 
-class StatusUpdateAdminForm(StatusUpdateRulesMixin, ConflictGuardMixin, forms.ModelForm):
+class StatusUpdateAdminForm(RevisionNoteMixin, StatusUpdateRulesMixin, ConflictGuardMixin, forms.ModelForm):
     progress = percentage_field()
     seen_version = SeenVersionField()
 
@@ -243,6 +277,7 @@ class StatusUpdateAdminForm(StatusUpdateRulesMixin, ConflictGuardMixin, forms.Mo
             "body_ru",
             "body_kk",
             "published",
+            "revision_note",
         ]
 
 
@@ -264,11 +299,28 @@ class StatusUpdateInlineAdminForm(StatusUpdateAdminForm):
 
 
 class CitationInlineFormSet(forms.BaseInlineFormSet):
-    """An update's citations: a published update keeps at least one."""
+    """An update's citations: a published update keeps at least one, and once
+    published its evidence changes only with a revision note."""
 
     def clean(self):
         super().clean()
-        if any(self.errors) or not self.instance.published:
+        if any(self.errors):
+            return
+        edited = any(form.has_changed() for form in self.forms) or self.deleted_forms
+        if (
+            edited
+            and self.instance.pk
+            and not getattr(self.instance, "_new_revision_note", False)
+            and ever_published([self.instance.pk])
+        ):
+            raise ValidationError(
+                _(
+                    "This update has been published: its citations change only with a new revision note "
+                    "saying what changed and why."
+                ),
+                code="revision_note_needed",
+            )
+        if not self.instance.published:
             return
         kept = [form for form in self.forms if form.has_changed() or form.instance.pk]
         kept = [form for form in kept if not self._should_delete_form(form) and form.cleaned_data.get("source")]
@@ -295,14 +347,15 @@ class StatusUpdateInlineFormSet(forms.BaseInlineFormSet):
         form.check_only_when_changed = True
         return form
 
+    #: Set per request by the inline (StatusUpdateInline.get_formset).
+    request_user = None
+
     def clean(self):
         super().clean()
-        for form in self.deleted_forms:
-            if form.instance.pk and form.instance.published:
-                raise ValidationError(
-                    _("“%(headline)s” is published and cannot be deleted. Unpublish it first if it is wrong."),
-                    params={"headline": form.instance.headline},
-                )
+        deleted = [form.instance for form in self.deleted_forms if form.instance.pk]
+        refusal = deletion_refusal(user=self.request_user, updates=deleted) if deleted else None
+        if refusal:
+            raise ValidationError(refusal, code="published_not_deleted")
 
 
 # --- Initiatives ----------------------------------------------------------------------

@@ -166,6 +166,12 @@ class StatusUpdateQuerySet(KnownDatesQuerySet):
     def published(self):
         return self.filter(published=True)
 
+    def standing(self, as_of=None):
+        """Published updates not withdrawn by the date: the ones a status rests on.
+        A withdrawn update stays on the timeline, marked, but no longer counts."""
+        withdrawn_later = Q(withdrawn_on__gt=as_of) if as_of else Q(pk__in=[])
+        return self.published().filter(Q(withdrawn_on__isnull=True) | withdrawn_later)
+
     def as_of(self, as_of=None):
         """Updates known by the date (all of them when no date): a "2023" update
         counts from 2023-12-31, a "June 2025" one from 2025-06-30."""
@@ -271,7 +277,7 @@ class InitiativeQuerySet(KnownDatesQuerySet):
         is not stale (it is "not yet assessed").
         """
         StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
-        latest = StatusUpdate.objects.published().as_of(as_of).filter(initiative=OuterRef("pk")).latest_first()
+        latest = StatusUpdate.objects.standing(as_of).as_of(as_of).filter(initiative=OuterRef("pk")).latest_first()
         Milestone = apps.get_model("initiatives", "Milestone")
         overdue = Milestone.objects.overdue(as_of, of_announced=False).filter(initiative=OuterRef("pk"))
         cutoff = self._stale_cutoff(as_of, stale_after_days)
@@ -437,6 +443,13 @@ class SourceQuerySet(KnownDatesQuerySet):
         if not as_of:
             return self
         return self.filter(Q(known_from__isnull=True) | known_by("known_from", as_of))
+
+    def with_citing_update_count(self, as_of=None):
+        """``citing_update_count``: the published updates (known by the date) citing it."""
+        citing = Q(citations__update__published=True)
+        if as_of:
+            citing &= known_by("citations__update__known_from", as_of)
+        return self.annotate(citing_update_count=models.Count("citations__update", filter=citing, distinct=True))
 
 
 class InitiativeRelationQuerySet(models.QuerySet):

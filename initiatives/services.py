@@ -4,9 +4,13 @@ change lands in the audit trail with the analyst who made it."""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext
 
+from .corrections import deletion_refusal
 from .models import Citation, StatusUpdate
 from .resources import parse_status_updates
 
@@ -79,6 +83,65 @@ def record_citations_in_history(*, update):
         )
         for citation in update.citations.order_by("pk")
     )
+
+
+# --- Corrections -----------------------------------------------------------------------
+
+
+def check_deletable(*, user, updates):
+    refusal = deletion_refusal(user=user, updates=updates)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+@transaction.atomic
+def revise_update(*, update, note, user, changes=None, citations=None):
+    """Change a published update in the open: ``changes`` (public field values)
+    and ``citations`` ((source, quote) pairs replacing the current ones) are
+    applied with the revision note, dated today, in one audited save."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(gettext("A published update changes only with a revision note saying what and why."))
+    update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
+    for name, value in (changes or {}).items():
+        setattr(update, name, value)
+    update.revision_note = note
+    update.revised_on = timezone.localdate()
+    update.full_clean()
+    if citations is not None:
+        replace_citations(update=update, citations=citations)
+    update._history_user = user
+    update.save()
+    return update
+
+
+def replace_citations(*, update, citations):
+    """Replace the update's citations with (source, quote) pairs, each checked."""
+    new = [Citation(update=update, source=source, quote=quote) for source, quote in citations]
+    for citation in new:
+        citation.full_clean(exclude=["update"])
+    update.citations.all().delete()
+    Citation.objects.bulk_create(new)
+
+
+@transaction.atomic
+def withdraw_updates(*, updates, reason, user):
+    """Withdraw published updates: they stay public, marked "Withdrawn on <date>:
+    <reason>", and no longer count towards a status. Drafts are left alone."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(gettext("Give readers the reason for the withdrawal."))
+    result = PublishResult(changed=[], refused=[])
+    for update in _locked(updates):
+        if not update.published or update.withdrawn_on:
+            result.refused.append(update)
+            continue
+        update.withdrawn_on = timezone.localdate()
+        update.withdrawal_reason = reason
+        update._history_user = user
+        update.save(update_fields=["withdrawn_on", "withdrawal_reason", "modified"])
+        result.changed.append(update)
+    return result
 
 
 class ImportRejected(Exception):

@@ -12,9 +12,14 @@ urlpatterns = [
     path("initiatives.csv", exports.InitiativeCsvView.as_view(), name="initiative-csv"),
     path("initiatives/<slug:slug>/", views.InitiativeDetailView.as_view(), name="initiative-detail"),
     path("updates/", views.UpdateListView.as_view(), name="update-list"),
+    # Corrections in the open: a published update's earlier wording.
+    path("updates/<int:pk>/revisions/", views.UpdateRevisionsView.as_view(), name="update-revisions"),
     path("updates.csv", exports.UpdateCsvView.as_view(), name="update-csv"),
     path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
     path("themes/<slug:slug>/", views.ThemeDetailView.as_view(), name="theme-detail"),
+    # Archived sources: the evidence, in numbered paragraphs that quotes link to.
+    path("sources/", views.SourceListView.as_view(), name="source-list"),
+    path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("feeds/updates/", feeds.UpdatesFeed(), name="feed-updates"),
     path("feeds/initiatives/<slug:slug>/", feeds.InitiativeUpdatesFeed(), name="feed-initiative"),

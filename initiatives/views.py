@@ -15,14 +15,17 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 from django_countries import countries
 from django_filters.views import FilterView
 
 from . import charts
 from .cache import CachedPaginator, cached
+from .corrections import revisions_by_update
+from .evidence import passages
 from .filters import InitiativeFilter, StatusUpdateFilter, filter_state
 from .models import (
+    Citation,
     Initiative,
     InitiativeCountry,
     InitiativeOrganisation,
@@ -163,13 +166,31 @@ def published_updates(as_of):
     return StatusUpdate.objects.published().as_of(as_of).latest_first()
 
 
-def sources_prefetch(as_of):
-    """An update's sources, leaving out those published after the date."""
+SOURCE_CITE_FIELDS = ("id", "slug", *translated("title"), "publisher", "url", "published_on", "published_on_precision")
+
+
+CORRECTION_FIELDS = ("revised_on", "revision_note", "withdrawn_on", "withdrawal_reason")
+
+
+def citations_prefetch(as_of=None):
+    """An update's citations with their sources, in one query for a whole page
+    (none of a source published after the date)."""
+    citations = Citation.objects.all()
+    if as_of:
+        citations = citations.filter(source__in=Source.objects.as_of(as_of).values("pk"))
     return Prefetch(
-        "sources",
-        queryset=Source.objects.as_of(as_of).only(
-            "pk", *translated("title"), "publisher", "url", "published_on", "published_on_precision"
-        ),
+        "citations",
+        queryset=citations.select_related("source")
+        .only(
+            "pk",
+            "update_id",
+            "source_id",
+            *translated("quote"),
+            "paragraph",
+            *(f"source__{f}" for f in SOURCE_CITE_FIELDS),
+        )
+        .order_by("pk"),
+        to_attr="citation_list",
     )
 
 
@@ -415,7 +436,7 @@ class InitiativeDetailView(AsOfMixin, DetailView):
             .prefetch_related(
                 Prefetch(
                     "updates",
-                    queryset=published_updates(as_of).prefetch_related(sources_prefetch(as_of)),
+                    queryset=published_updates(as_of).prefetch_related(citations_prefetch(as_of)),
                     to_attr="timeline",
                 ),
                 Prefetch(
@@ -552,16 +573,32 @@ class UpdateListView(AsOfMixin, FilteredListMixin, FilterView):
                 "status",
                 "progress",
                 *translated("headline", "body", "initiative__title"),
+                *CORRECTION_FIELDS,
                 "created",
                 "initiative__slug",
             )
-            .prefetch_related(sources_prefetch(self.as_of))
+            .prefetch_related(citations_prefetch(self.as_of))
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["statuses"] = Status.choices
         context["kinds"] = InitiativeKind.choices
+        return context
+
+
+class UpdateRevisionsView(DetailView):
+    """What a published update said before each of its revisions, from the audit trail."""
+
+    template_name = "initiatives/update_revisions.html"
+    context_object_name = "update"
+
+    def get_queryset(self):
+        return StatusUpdate.objects.published().select_related("initiative")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["revisions"] = revisions_by_update([self.object.pk]).get(self.object.pk, [])
         return context
 
 
@@ -599,6 +636,64 @@ class ThemeDetailView(AsOfMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["initiatives"] = initiatives_with_status(self.as_of).filter(themes=self.object).order_by("title")
+        return context
+
+
+# --- Sources ------------------------------------------------------------------------------
+
+
+class SourceListView(AsOfMixin, ListView):
+    template_name = "initiatives/source_list.html"
+    context_object_name = "sources"
+
+    def get_queryset(self):
+        return (
+            Source.objects.as_of(self.as_of)
+            .with_citing_update_count(self.as_of)
+            .only("kind", "author", "notes", *SOURCE_CITE_FIELDS)
+            .order_by("-published_on", "title", "pk")
+        )
+
+
+class SourceDetailView(AsOfMixin, DetailView):
+    """The archived text in numbered paragraphs (anchors ``#p-<n>``), each with
+    the published updates citing it; ``?citation=<id>`` marks that quote."""
+
+    template_name = "initiatives/source_detail.html"
+    context_object_name = "source"
+
+    def get_queryset(self):
+        return Source.objects.as_of(self.as_of)
+
+    def get(self, request, *args, **kwargs):
+        raw = request.GET.get("citation", "")
+        if raw and not raw.isdigit():
+            return bad_request(request, _("citation: give the number of a citation."))
+        self.highlight_id = int(raw) if raw else None
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        citations = list(
+            Citation.objects.filter(source=self.object, update__in=published_updates(self.as_of).values("pk"))
+            .select_related("update__initiative")
+            .only(
+                "pk",
+                "paragraph",
+                "quote",
+                "source_id",
+                "update__reported_on",
+                "update__reported_on_precision",
+                "update__withdrawn_on",
+                *translated("update__headline", "update__initiative__title"),
+                "update__initiative__slug",
+            )
+            .order_by("paragraph", "-update__reported_on", "pk")
+        )
+        highlight = next((c for c in citations if c.pk == self.highlight_id), None)
+        context["passages"] = passages(self.object, citations, highlight=highlight)
+        context["unplaced_citations"] = [c for c in citations if c.paragraph is None]
+        context["highlight"] = highlight
         return context
 
 

@@ -164,14 +164,19 @@ def test_analyst_cannot_delete_a_published_update(analyst_client):
     assert StatusUpdate.objects.filter(pk=update.pk).exists()
 
 
-def test_analyst_cannot_bulk_delete_a_published_update(analyst_client):
-    update = StatusUpdateFactory(published=True)
-    response = analyst_client.post(
-        reverse("admin:initiatives_statusupdate_changelist"),
-        {"action": "delete_selected", "_selected_action": [update.pk], "post": "yes"},
-    )
-    assert response.status_code in {200, 403}
-    assert StatusUpdate.objects.filter(pk=update.pk).exists()
+def test_analyst_cannot_bulk_delete_a_published_update_and_is_told_why(analyst_client):
+    update = StatusUpdateFactory(published=True, headline="Law adopted")
+    draft = StatusUpdateFactory(published=False)
+    for confirmed in ({}, {"post": "yes"}):
+        response = analyst_client.post(
+            reverse("admin:initiatives_statusupdate_changelist"),
+            {"action": "delete_selected", "_selected_action": [update.pk, draft.pk], **confirmed},
+            follow=True,
+        )
+        content = response.content.decode()
+        assert "Published updates are the public record and are not deleted: “Law adopted”" in content
+        assert "permission" not in content.lower().split("messagelist")[-1].split("</ul>")[0]
+    assert StatusUpdate.objects.filter(pk__in=[update.pk, draft.pk]).count() == 2
 
 
 def test_analyst_may_delete_a_draft_update(analyst_client):
@@ -191,7 +196,7 @@ def test_analyst_cannot_delete_a_published_update_from_the_initiative_page(analy
     response = analyst_client.post(url, data)
 
     assert response.status_code == 200
-    assert "is published and cannot be deleted" in response.content.decode()
+    assert "Published updates are the public record and are not deleted" in response.content.decode()
     assert StatusUpdate.objects.filter(pk=update.pk).exists()
 
 

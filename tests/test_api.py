@@ -2,6 +2,7 @@
 throttling, ETags, hostile input and query counts, endpoint by endpoint."""
 
 import datetime
+import hashlib
 
 import pytest
 from django.core.cache import cache
@@ -203,13 +204,20 @@ def test_organisation_and_theme_details_list_their_initiatives_with_status(api, 
     assert get(api, f"/api/themes/{theme.slug}/", as_of="2024-02-01").json()["initiatives"][0]["status"] == "adopted"
 
 
-def test_source_has_no_page_but_its_document_address(api, world):
+def test_source_detail_gives_its_archived_text_and_public_page_never_its_internal_reference(api, world):
     world["source"].url = "https://example.org/speech"
+    world["source"].reference = "000_8e095ffc54afb812.txt"
     world["source"].save()
-    data = get(api, f"/api/sources/{world['source'].pk}/").json()
+    data = get(api, f"/api/sources/{world['source'].slug}/").json()
     assert data["external_url"] == "https://example.org/speech"
-    assert data["html_url"] is None
+    assert data["html_url"] == f"http://testserver/sources/{world['source'].slug}/"
     assert data["kind_label"] == "News article"
+    assert data["text"] == world["source"].text
+    assert [paragraph["number"] for paragraph in data["paragraphs"]] == [1, 2, 3]
+    assert data["paragraphs"][1]["html_url"].endswith("#p-2")
+    assert data["sha256"] == hashlib.sha256(world["source"].text.encode()).hexdigest()
+    assert "reference" not in data
+    assert "000_8e095ffc54afb812" not in get(api, "/api/sources/").content.decode()
 
 
 # --- Filters, search, ordering -----------------------------------------------------
@@ -362,7 +370,7 @@ def detail_urls(world):
         f"/api/milestones/{world['milestone'].pk}/",
         f"/api/organisations/{organisation.slug}/",
         f"/api/themes/{world['ai'].themes.get().slug}/",
-        f"/api/sources/{world['source'].pk}/",
+        f"/api/sources/{world['source'].slug}/",
     ]
 
 
@@ -555,8 +563,8 @@ QUERY_BUDGETS = {
     # version + count + page + themes, countries, organisations, relations, links
     "/api/initiatives/": 8,
     "/api/initiatives/?as_of=2024-02-15&ordering=-progress&page_size=100": 8,
-    # version + count + page + sources
-    "/api/status-updates/": 4,
+    # version + count + page + citations with their sources + revisions (from the audit trail)
+    "/api/status-updates/": 5,
     "/api/milestones/": 3,
     "/api/organisations/": 3,
     "/api/themes/": 3,
@@ -584,8 +592,9 @@ def test_detail_query_count_does_not_grow(api, django_assert_max_num_queries, n)
             initiative=middle, reported_on=datetime.date(2023, 1, 1) + datetime.timedelta(extra)
         )
         CitationFactory(update=update, source=SourceFactory())
-    # row + themes, countries, organisations, relations, links + sources, updates, update sources, milestones
-    with django_assert_max_num_queries(10):
+    # row + themes, countries, organisations, relations, links + sources, updates, update citations,
+    # update revisions, milestones
+    with django_assert_max_num_queries(11):
         data = get(api, f"/api/initiatives/{middle.slug}/").json()
     assert len(data["updates"]) == 3 + n
     organisation = middle.organisations.get()

@@ -51,8 +51,8 @@ class Links:
     def milestone(self, pk):
         return self.build("api:milestone-detail", pk, kwarg="pk")
 
-    def source(self, pk):
-        return self.build("api:source-detail", pk, kwarg="pk")
+    def source(self, slug):
+        return self.build("api:source-detail", slug)
 
     # Public pages (the same routes the models' get_absolute_url reverses)
     def initiative_page(self, slug, fragment=""):
@@ -63,3 +63,13 @@ class Links:
 
     def theme_page(self, slug):
         return self.build("initiatives:theme-detail", slug)
+
+    def source_page(self, slug, fragment=""):
+        return self.build("initiatives:source-detail", slug, fragment=fragment)
+
+    def passage(self, slug, citation_id, paragraph):
+        """A quote in its archived source: the paragraph's anchor, the quote marked."""
+        page = self.source_page(slug)
+        separator = "&" if "?" in page else "?"
+        anchor = f"#p-{paragraph}" if paragraph else ""
+        return f"{page}{separator}{urlencode({'citation': citation_id})}{anchor}"

@@ -8,10 +8,12 @@ from ``Initiative.objects.with_current_status(as_of)`` and friends in
 ``initiatives/querysets.py``.
 """
 
+import datetime
 from collections import defaultdict
 
 from django.db.models import F, Q
 
+from ..corrections import revisions_by_update
 from ..models import (
     Citation,
     ExternalLink,
@@ -54,6 +56,7 @@ INITIATIVE_DETAIL_FIELDS = (*INITIATIVE_FIELDS, *translated("description"))
 
 SOURCE_FIELDS = (
     "id",
+    "slug",
     *translated("title"),
     "publisher",
     "author",
@@ -61,9 +64,11 @@ SOURCE_FIELDS = (
     "published_on",
     "published_on_precision",
     "kind",
-    "reference",
     *translated("notes"),
+    "archive_url",
+    "sha256",
 )
+SOURCE_DETAIL_FIELDS = (*SOURCE_FIELDS, "text")
 
 STATUS_UPDATE_FIELDS = (
     "id",
@@ -74,6 +79,10 @@ STATUS_UPDATE_FIELDS = (
     "status",
     "progress",
     *translated("headline", "body"),
+    "revised_on",
+    "revision_note",
+    "withdrawn_on",
+    "withdrawal_reason",
     "created",
     "modified",
 )
@@ -89,6 +98,7 @@ MILESTONE_FIELDS = (
     "is_achieved",
     "is_overdue",
     "source_id",
+    "source__slug",
     *translated("source__title"),
 )
 
@@ -196,7 +206,7 @@ def attach_initiative_detail(row, as_of):
     )
     updates = StatusUpdate.objects.published().as_of(as_of).filter(initiative_id=initiative_id)
     row["updates"] = list(updates.latest_first().values(*STATUS_UPDATE_FIELDS))
-    attach_update_sources(row["updates"], as_of)
+    attach_update_evidence(row["updates"], as_of)
     row["milestones"] = list(
         Milestone.objects.with_state(as_of)
         .filter(initiative_id=initiative_id)
@@ -209,21 +219,36 @@ def attach_initiative_detail(row, as_of):
 # --- Status updates -------------------------------------------------------------------
 
 
+def attach_update_evidence(rows, as_of=None):
+    """Citations, sources and revisions of a page of updates: two queries."""
+    attach_update_sources(rows, as_of)
+    revisions = revisions_by_update([row["id"] for row in rows]) if rows else {}
+    for row in rows:
+        row["revisions"] = revisions.get(row["id"], [])
+    return rows
+
+
 def attach_update_sources(rows, as_of=None):
-    """Each update's sources, leaving out those published after ``as_of``."""
+    """Each update's citations (source, quote, paragraph) and the sources they
+    cite, from one query for the whole page; none of a source published after
+    ``as_of``."""
     if not rows:
         return rows
     cited = Citation.objects.filter(update_id__in=[row["id"] for row in rows])
     if as_of:
         cited = cited.exclude(source__known_from__gt=as_of)
-    sources = _grouped(
+    citations = _grouped(
         (row.pop("update_id"), row)
-        for row in cited.order_by("-source__published_on", "source__title")
-        .values("update_id", *(f"source__{field}" for field in SOURCE_FIELDS))
-        .distinct()
+        for row in cited.order_by("pk").values(
+            "id", "update_id", *translated("quote"), "paragraph", *(f"source__{field}" for field in SOURCE_FIELDS)
+        )
     )
     for row in rows:
-        row["sources"] = [_prefixed(source, "source__") for source in sources.get(row["id"], [])]
+        row["citations"] = citations.get(row["id"], [])
+        sources = {citation["source__id"]: _prefixed(citation, "source__") for citation in row["citations"]}
+        # Newest first, then by title, as the sources of an initiative are listed.
+        row["sources"] = sorted(sources.values(), key=lambda source: source["title"])
+        row["sources"].sort(key=lambda source: source["published_on"] or datetime.date.min, reverse=True)
     return rows
 
 

@@ -13,6 +13,7 @@ from django.utils import translation
 from django_countries import countries
 from rest_framework import serializers
 
+from ..evidence import split_paragraphs
 from ..translation import SOURCE_LANGUAGE, language_code
 from ..vocabularies import (
     NOT_ASSESSED_LABEL,
@@ -180,7 +181,7 @@ class ExternalLinkSerializer(serializers.Serializer):
 class SourceRefSerializer(serializers.Serializer):
     """A source, by reference."""
 
-    id = serializers.IntegerField(read_only=True)
+    slug = serializers.CharField(read_only=True)
     title = serializers.CharField(read_only=True)
     url = serializers.URLField(read_only=True)
 
@@ -192,10 +193,9 @@ class SourceSerializer(RowSerializer):
     """A source: the evidence an update or milestone cites."""
 
     url = serializers.URLField(read_only=True)
-    html_url = serializers.URLField(
-        read_only=True, allow_null=True, help_text="Always null: sources have no page of their own."
-    )
+    html_url = serializers.URLField(read_only=True, help_text="The archived source's public page.")
     id = serializers.IntegerField(read_only=True)
+    slug = serializers.CharField(read_only=True)
     title = serializers.CharField(read_only=True)
     publisher = serializers.CharField(read_only=True)
     author = serializers.CharField(read_only=True)
@@ -204,18 +204,46 @@ class SourceSerializer(RowSerializer):
     published_on_precision = precision_field("published_on")
     kind = serializers.ChoiceField(choices=SourceKind.choices, read_only=True)
     kind_label = serializers.CharField(read_only=True)
-    reference = serializers.CharField(read_only=True, help_text="Where the tracker keeps a copy.")
     notes = serializers.CharField(read_only=True, help_text="What the document supports, and what it does not.")
+    archive_url = serializers.CharField(read_only=True, help_text="An archived copy elsewhere; empty when none.")
+    sha256 = serializers.CharField(
+        read_only=True, help_text="SHA-256 of the archived copy: the file if there is one, else the text (UTF-8)."
+    )
 
     def to_representation(self, row):
         return source_dict(row, self.urls, self.vocabulary)
 
 
+class PassageSerializer(serializers.Serializer):
+    number = serializers.IntegerField(read_only=True, help_text="Paragraphs are numbered from 1.")
+    html_url = serializers.URLField(read_only=True, help_text="The paragraph on the source's page (#p-<number>).")
+    text = serializers.CharField(read_only=True)
+
+
+class SourceDetailSerializer(SourceSerializer):
+    """A source with its archived text, whole and in numbered paragraphs."""
+
+    text = serializers.CharField(
+        read_only=True, help_text="The archived full text; paragraphs are separated by blank lines."
+    )
+    paragraphs = PassageSerializer(many=True, read_only=True)
+
+    def to_representation(self, row):
+        data = source_dict(row, self.urls, self.vocabulary)
+        data["text"] = row["text"]
+        data["paragraphs"] = [
+            {"number": number, "html_url": self.urls.source_page(row["slug"], fragment=f"#p-{number}"), "text": text}
+            for number, text in enumerate(split_paragraphs(row["text"]), start=1)
+        ]
+        return data
+
+
 def source_dict(row, links, vocabulary):
     return {
-        "url": links.source(row["id"]),
-        "html_url": None,
+        "url": links.source(row["slug"]),
+        "html_url": links.source_page(row["slug"]),
         "id": row["id"],
+        "slug": row["slug"],
         "title": text(row, "title", vocabulary),
         "publisher": row["publisher"],
         "author": row["author"],
@@ -224,8 +252,53 @@ def source_dict(row, links, vocabulary):
         "published_on_precision": row["published_on_precision"],
         "kind": row["kind"],
         "kind_label": vocabulary.source_kind.get(row["kind"], row["kind"]),
-        "reference": row["reference"],
         "notes": text(row, "notes", vocabulary),
+        "archive_url": row["archive_url"],
+        "sha256": row["sha256"],
+    }
+
+
+class EarlierWordingSerializer(serializers.Serializer):
+    reported_on = serializers.DateField(read_only=True)
+    reported_on_precision = precision_field("reported_on")
+    status = serializers.ChoiceField(choices=STATUS_CHOICES, read_only=True)
+    progress = serializers.IntegerField(read_only=True, allow_null=True)
+    headline = serializers.CharField(read_only=True)
+    body = serializers.CharField(read_only=True)
+
+
+class RevisionSerializer(serializers.Serializer):
+    """A correction made after publication, with what the update said before it."""
+
+    revised_on = serializers.DateField(read_only=True)
+    note = serializers.CharField(read_only=True)
+    earlier = EarlierWordingSerializer(read_only=True)
+
+
+def revision_dict(revision):
+    return {"revised_on": revision.revised_on, "note": revision.note, "earlier": revision.earlier}
+
+
+class CitationSerializer(serializers.Serializer):
+    """A quoted passage an update relies on."""
+
+    source = serializers.CharField(read_only=True, help_text="The cited source's slug (see `sources`).")
+    quote = serializers.CharField(read_only=True, help_text="Verbatim from the source's archived text.")
+    quote_translation = serializers.CharField(
+        read_only=True, allow_null=True, help_text="The quote translated into the language asked; null if none."
+    )
+    paragraph = serializers.IntegerField(read_only=True, allow_null=True, help_text="1-based paragraph of the source.")
+    url = serializers.URLField(read_only=True, help_text="The passage in the archived source, marked.")
+
+
+def citation_dict(row, links, vocabulary):
+    translation = row.get(f"quote_{vocabulary.language}") if vocabulary.language != SOURCE_LANGUAGE else None
+    return {
+        "source": row["source__slug"],
+        "quote": row["quote"],
+        "quote_translation": translation if translation and translation.strip() else None,
+        "paragraph": row["paragraph"],
+        "url": links.passage(row["source__slug"], row["id"], row["paragraph"]),
     }
 
 
@@ -254,6 +327,16 @@ class StatusUpdateSerializer(RowSerializer):
     headline = serializers.CharField(read_only=True)
     body = serializers.CharField(read_only=True, help_text="Plain text.")
     sources = SourceSerializer(many=True, read_only=True)
+    citations = CitationSerializer(many=True, read_only=True)
+    revised_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="When the published update was last revised; null if never."
+    )
+    revision_note = serializers.CharField(read_only=True, help_text="What the latest revision changed, and why.")
+    revisions = RevisionSerializer(many=True, read_only=True, help_text="Every revision, newest first.")
+    withdrawn_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="Set when the update was withdrawn; it then no longer counts."
+    )
+    withdrawal_reason = serializers.CharField(read_only=True)
     created = serializers.DateTimeField(read_only=True)
     modified = serializers.DateTimeField(read_only=True)
 
@@ -278,6 +361,12 @@ def status_update_dict(row, links, vocabulary):
         "headline": text(row, "headline", vocabulary),
         "body": text(row, "body", vocabulary),
         "sources": [source_dict(source, links, vocabulary) for source in row["sources"]],
+        "citations": [citation_dict(citation, links, vocabulary) for citation in row["citations"]],
+        "revised_on": row["revised_on"],
+        "revision_note": row["revision_note"],
+        "revisions": [revision_dict(revision) for revision in row["revisions"]],
+        "withdrawn_on": row["withdrawn_on"],
+        "withdrawal_reason": row["withdrawal_reason"],
         "created": row["created"],
         "modified": row["modified"],
     }
@@ -327,9 +416,9 @@ def milestone_dict(row, links, vocabulary):
         "overdue": row["is_overdue"],
         "source": (
             {
-                "id": row["source_id"],
+                "slug": row["source__slug"],
                 "title": text(row, "source__title", vocabulary),
-                "url": links.source(row["source_id"]),
+                "url": links.source(row["source__slug"]),
             }
             if row["source_id"]
             else None

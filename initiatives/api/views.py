@@ -280,7 +280,7 @@ class StatusUpdateViewSet(RowViewSet):
         return StatusUpdate.objects.published().as_of(self.as_of)
 
     def attach_list(self, page):
-        return rows.attach_update_sources(page, self.as_of)
+        return rows.attach_update_evidence(page, self.as_of)
 
 
 @documented(
@@ -353,7 +353,7 @@ class ThemeViewSet(RowViewSet):
 
 @documented(
     serializers.SourceSerializer,
-    serializers.SourceSerializer,
+    serializers.SourceDetailSerializer,
     list_parameters=[search_parameter("the title or publisher")],
     description="Sources (the evidence). With `as_of`, sources published after that date are left out. "
     "`ordering` takes published_on or title.",
@@ -362,10 +362,13 @@ class SourceViewSet(RowViewSet):
     """Speeches, news, official documents, laws and reports cited as evidence."""
 
     serializer_class = serializers.SourceSerializer
+    detail_serializer_class = serializers.SourceDetailSerializer
     filterset_class = filters.SourceFilter
     values_fields = rows.SOURCE_FIELDS
+    detail_values_fields = rows.SOURCE_DETAIL_FIELDS
+    lookup_field = "slug"
     lookup_value_regex = ANY_KEY
-    key_pattern = ID_PATTERN
+    key_pattern = SLUG_PATTERN
 
     def get_queryset(self):
         return Source.objects.as_of(self.as_of)

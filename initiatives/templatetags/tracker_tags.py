@@ -106,8 +106,9 @@ def keep_as_of(url, as_of):
     """The URL, still looking at the past date when the page is."""
     if not as_of:
         return url
+    url, hash_sign, fragment = str(url).partition("#")
     separator = "&" if "?" in url else "?"
-    return f"{url}{separator}{urlencode({AS_OF_PARAM: as_of.isoformat()})}"
+    return f"{url}{separator}{urlencode({AS_OF_PARAM: as_of.isoformat()})}{hash_sign}{fragment}"
 
 
 def _query(request):
