@@ -537,7 +537,9 @@ class Citation(TranslatableMixin, models.Model):
     def clean(self):
         if self.source_id is None:
             return
-        problem = quote_problem(self.update if self.update_id else None, self.source, self.quote)
+        # A new update's citations are checked before it has a key: name it by its headline.
+        update_known = self.update_id or self._meta.get_field("update").is_cached(self)
+        problem = quote_problem(self.update if update_known else None, self.source, self.quote)
         if problem:
             raise ValidationError({"quote": problem})
         if self.quote:

@@ -29,6 +29,7 @@ from initiatives.translation import localized
 from initiatives.vocabularies import DatePrecision, InitiativeKind, Status
 
 from .factories import (
+    SOURCE_QUOTE,
     AnalystFactory,
     CitationFactory,
     InitiativeFactory,
@@ -473,8 +474,11 @@ def test_a_kazakh_string_round_trips_through_admin_page_api_csv_and_feed(world):
             "headline": "Launched in the regions",
             "headline_kk": KK_HEADLINE,
             "body": "",
-            "sources": [str(source.pk)],
             "published": "on",
+            "citations-TOTAL_FORMS": "1",
+            "citations-INITIAL_FORMS": "0",
+            "citations-0-source": str(source.pk),
+            "citations-0-quote": SOURCE_QUOTE,
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
