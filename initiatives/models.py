@@ -530,6 +530,11 @@ class Citation(TranslatableMixin, models.Model):
     def __str__(self):
         return f"{self.source}: “{self.quote[:60]}”" if self.quote else str(self.source)
 
+    def save(self, *args, **kwargs):
+        if self.paragraph is None and self.quote:
+            self.paragraph = self.paragraph_found()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         """The quoted passage in the archived source, highlighted."""
         return passage_url(self.source.get_absolute_url(), self.paragraph, citation_id=self.pk)
