@@ -303,7 +303,10 @@ LOGGING = {
 # --- Alerts: mail, webhooks and the task queue (alerts/, tracker/celery.py) ----------
 
 # The site's public address, for links in mails and webhook bodies (sent outside any request).
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# Feed entry ids are tag: URIs (RFC 4151) minted under SITE_URL's host name and this
+# date, when the name was the site's; never change either once feeds are read.
+FEED_TAG_DATE = os.environ.get("FEED_TAG_DATE", "2025")
 
 # Mail: EMAIL_URL (tracker/email_url.py), e.g. smtp://user:pass@host:587, console:, file:///path.
 globals().update(parse_email_url(os.environ.get("EMAIL_URL", "console:")))
