@@ -17,14 +17,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
 from initiatives.translation import language_code
+from tracker.clientaddr import client_address
 
 from . import tasks, throttle, tokens
 from .forms import TARGETS, FollowForm, ManageForm, ManageLinkForm
 from .models import Frequency, Subscription
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def cross_site(request):
@@ -68,7 +65,7 @@ class FollowView(View):
         if not form.is_valid():
             return self.page(form, request.POST, status=400)
         email = form.cleaned_data["email"]
-        if not throttle.allowed(ip=client_ip(request), email=email):
+        if not throttle.allowed(ip=client_address(request), email=email):
             return too_many(request)
         language = language_code()
         target = form.cleaned_data["target"]
@@ -188,7 +185,7 @@ class ManageLinkView(View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
         email = form.cleaned_data["email"]
-        if not throttle.allowed(ip=client_ip(request), email=email):
+        if not throttle.allowed(ip=client_address(request), email=email):
             return too_many(request)
         if Subscription.objects.filter(email=email).exists() and throttle.first_mail_this_hour(email):
             tasks.send_manage_link.delay(email, translation.get_language())

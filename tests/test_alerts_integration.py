@@ -105,13 +105,20 @@ def celery_worker(redis_broker):
     """A real worker thread consuming from the Redis broker (tasks no longer run in-process)."""
     saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
     celery_app.conf.update(broker_url=redis_broker, task_always_eager=False)
-    celery_app._pool = None  # connections are made for the new broker
+    forget_connections()
+    assert celery_app.connection_for_write().as_uri().endswith(redis_broker.split("@")[-1].split("//")[-1])
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
             yield
     finally:
         celery_app.conf.update(saved)
-        celery_app._pool = None
+        forget_connections()
+
+
+def forget_connections():
+    """Drop pooled broker connections and producers, which keep the broker they were made for."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.mark.django_db(transaction=True)
