@@ -23,10 +23,11 @@ OVERDUE_LOOKBACK_DAYS = 30
 
 def enqueue(event_id=None):
     chunks, deliveries = delivery.pending_work(event_id)
-    for chunk in chunks:
-        send_mailings.delay(chunk)
+    # Webhooks first: a few quick requests, not queued behind thousands of mails.
     for pk in deliveries:
         deliver_webhook.delay(pk)
+    for chunk in chunks:
+        send_mailings.delay(chunk)
 
 
 @shared_task
