@@ -15,7 +15,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -129,9 +129,17 @@ def pending_work(event_id=None):
 
 def claim(pks, *, digest=False):
     """The mailings among ``pks`` this worker now owns (pending -> sending)."""
+    pending = Mailing.objects.filter(pk__in=pks, state=DeliveryState.PENDING, digest=digest)
+    if connection.features.has_select_for_update_skip_locked:
+        # Two statements for a whole batch: rows another worker is claiming are skipped.
+        with transaction.atomic():
+            owned = list(pending.select_for_update(skip_locked=True).values_list("pk", flat=True))
+            Mailing.objects.filter(pk__in=owned).update(state=DeliveryState.SENDING, changed_at=timezone.now())
+        return owned
+    # SQLite (development): one conditional UPDATE per row, which only one worker can win.
     owned = []
-    for pk in pks:
-        if Mailing.objects.filter(pk=pk, state=DeliveryState.PENDING, digest=digest).update(
+    for pk in pending.values_list("pk", flat=True):
+        if Mailing.objects.filter(pk=pk, state=DeliveryState.PENDING).update(
             state=DeliveryState.SENDING, changed_at=timezone.now()
         ):
             owned.append(pk)
@@ -153,14 +161,16 @@ def send_mailings(mailing_ids):
     owned = claim(mailing_ids)
     if not owned:
         return 0
-    connection = get_connection(fail_silently=False)
+    smtp = get_connection(fail_silently=False)
     sent = 0
+    entries = {}  # what an event says in a language, worked out once per batch
     try:
-        connection.open()
+        smtp.open()
         mailings = Mailing.objects.filter(pk__in=owned).select_related("subscription", "event__update__initiative")
         for mailing in mailings:
             subscription = mailing.subscription
-            ok = _send(connection, mail.alert(subscription.email, subscription.language, [mailing.event]))
+            message = mail.alert(subscription.email, subscription.language, [mailing.event], entries=entries)
+            ok = _send(smtp, message)
             _finish_mailings([mailing.pk], ok)
             sent += ok
     except (OSError, smtplib.SMTPException):
@@ -168,13 +178,13 @@ def send_mailings(mailing_ids):
         unsent = Mailing.objects.filter(pk__in=owned, state=DeliveryState.SENDING).values_list("pk", flat=True)
         _finish_mailings(list(unsent), False)
     finally:
-        connection.close()
+        smtp.close()
     return sent
 
 
-def _send(connection, message):
+def _send(smtp, message):
     try:
-        connection.send_messages([message])
+        smtp.send_messages([message])
     except smtplib.SMTPRecipientsRefused:
         logger.warning("alerts: recipient refused")
         return False
@@ -191,8 +201,9 @@ def send_digests(now=None):
         .values_list("pk", "subscription__email", "subscription__language")
     ):
         by_email.setdefault((email, language), []).append(pk)
-    connection = get_connection(fail_silently=False)
+    smtp = get_connection(fail_silently=False)
     sent = 0
+    entries = {}
     try:
         for (email, language), pks in by_email.items():
             owned = claim(pks, digest=True)
@@ -204,14 +215,14 @@ def send_digests(now=None):
                 .select_related("event__update__initiative")
                 .order_by("event__occurred_at")
             ]
-            ok = _send(connection, mail.alert(email, language, events, digest=True))
+            ok = _send(smtp, mail.alert(email, language, events, digest=True, entries=entries))
             _finish_mailings(owned, ok)
             sent += ok
     except (OSError, smtplib.SMTPException):
         logger.warning("alerts: mail server unreachable; digests stay queued", exc_info=True)
         Mailing.objects.filter(state=DeliveryState.SENDING, digest=True).update(state=DeliveryState.PENDING)
     finally:
-        connection.close()
+        smtp.close()
     return sent
 
 

@@ -113,9 +113,14 @@ def entry(event, language):
         }
 
 
-def alert(email, language, events, *, digest=False):
-    """One mail about ``events`` (one for an immediate alert, several for a digest)."""
-    entries = [entry(event, language) for event in events]
+def alert(email, language, events, *, digest=False, entries=None):
+    """One mail about ``events`` (one for an immediate alert, several for a digest).
+    ``entries`` may hold what each event says per language, shared across a batch."""
+    known = {} if entries is None else entries
+    for event in events:
+        if (event.pk, language) not in known:
+            known[(event.pk, language)] = entry(event, language)
+    entries = [known[(event.pk, language)] for event in events]
     unsubscribe_url = link("alerts:unsubscribe", language, token=tokens.make(tokens.UNSUBSCRIBE, email))
     with translation.override(language):
         if not digest:
