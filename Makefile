@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run serve test lint messages clean
+.PHONY: run serve worker test lint messages clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -27,6 +27,12 @@ serve: $(VENV)/.runtime
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 $(PY) manage.py migrate --noinput
 	DEBUG=0 $(VENV)/bin/gunicorn -c tracker/gunicorn_conf.py tracker.wsgi
+
+# The task queue's worker, with the periodic scheduler (webhook retries, digests,
+# overdue milestones) embedded. Needs CELERY_BROKER_URL (Redis); docs/deploy.md.
+worker: $(VENV)/.runtime
+	@test -n "$$CELERY_BROKER_URL" || { echo "make worker: set CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/1; without it tasks run inside the web process"; exit 2; }
+	$(VENV)/bin/celery -A tracker worker --beat --loglevel INFO --concurrency $${WORKER_CONCURRENCY:-2} --schedule $${CELERY_BEAT_SCHEDULE_FILE:-celerybeat-schedule}
 
 test: $(VENV)/.dev
 	$(PY) manage.py check

@@ -1,4 +1,9 @@
-"""Atom feeds of published status updates: one for everything, one per initiative.
+"""Atom feeds of published status updates: one for everything, one per initiative,
+theme and organisation.
+
+Each entry's id is a tag: URI (RFC 4151) that stays the same in every language
+and every feed the update appears in, and the feed names its author, as RFC 4287
+requires (tests/test_feeds.py checks both).
 
 Drafts never appear. Entry bodies are user text, so they are escaped before the
 feed declares them HTML. ``?as_of=YYYY-MM-DD`` gives the feed as it stood on that
@@ -7,10 +12,14 @@ a bad date is a 400.
 """
 
 import datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -18,12 +27,17 @@ from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Initiative, StatusUpdate
+from .models import Initiative, Organisation, StatusUpdate, Theme
 from .templatetags.tracker_tags import format_at_precision, keep_as_of
 from .timetravel import AS_OF_PARAM, parse_as_of
 from .translation import translated
 
 FEED_LENGTH = 50
+
+
+def tag_uri(specific):
+    """tag:<site's host name>,<FEED_TAG_DATE>:<specific>, the same whatever the language or feed."""
+    return f"tag:{urlsplit(settings.SITE_URL).hostname},{settings.FEED_TAG_DATE}:{specific}"
 
 
 class AsOf:
@@ -37,6 +51,7 @@ class UpdatesFeed(Feed):
     feed_type = Atom1Feed
     title = gettext_lazy("Policy-initiative tracker: status updates")
     subtitle = gettext_lazy("Every published status update, newest first.")
+    author_name = gettext_lazy("Policy-initiative tracker")
 
     def __call__(self, request, *args, **kwargs):
         try:
@@ -94,7 +109,7 @@ class UpdatesFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item):
-        return f"status-update-{item.pk}"
+        return tag_uri(f"status-update/{item.pk}")
 
     item_guid_is_permalink = False
 
@@ -133,3 +148,53 @@ class InitiativeUpdatesFeed(UpdatesFeed):
 
     def items(self, obj):
         return self.updates(obj.as_of).filter(initiative=obj)[:FEED_LENGTH]
+
+
+class ThemeUpdatesFeed(UpdatesFeed):
+    """Updates of the initiatives carrying a theme."""
+
+    def get_object(self, request, slug):
+        theme = get_object_or_404(Theme.objects.only("pk", *translated("name"), "slug"), slug=slug)
+        theme.as_of = parse_as_of(request.GET.get(AS_OF_PARAM))
+        return theme
+
+    def title(self, obj):
+        return _("%(theme)s: status updates") % {"theme": obj.tr.name}
+
+    def subtitle(self, obj):
+        return _("Published status updates of the initiatives under this theme, newest first.")
+
+    def link(self, obj):
+        return keep_as_of(obj.get_absolute_url(), obj.as_of)
+
+    def feed_url(self, obj):
+        return keep_as_of(reverse("initiatives:feed-theme", kwargs={"slug": obj.slug}), obj.as_of)
+
+    def items(self, obj):
+        return self.updates(obj.as_of).filter(initiative__themes=obj)[:FEED_LENGTH]
+
+
+class OrganisationUpdatesFeed(UpdatesFeed):
+    """Updates of the initiatives an organisation has a role in or is responsible for
+    (the initiatives its page lists)."""
+
+    def get_object(self, request, slug):
+        organisation = get_object_or_404(Organisation.objects.only("pk", *translated("name"), "slug"), slug=slug)
+        organisation.as_of = parse_as_of(request.GET.get(AS_OF_PARAM))
+        return organisation
+
+    def title(self, obj):
+        return _("%(organisation)s: status updates") % {"organisation": obj.tr.name}
+
+    def subtitle(self, obj):
+        return _("Published status updates of the initiatives this organisation takes part in, newest first.")
+
+    def link(self, obj):
+        return keep_as_of(obj.get_absolute_url(), obj.as_of)
+
+    def feed_url(self, obj):
+        return keep_as_of(reverse("initiatives:feed-organisation", kwargs={"slug": obj.slug}), obj.as_of)
+
+    def items(self, obj):
+        involved = Q(initiative__organisation_roles__organisation=obj) | Q(initiative__responsible_body=obj)
+        return self.updates(obj.as_of).filter(pk__in=StatusUpdate.objects.filter(involved).values("pk"))[:FEED_LENGTH]

@@ -23,4 +23,7 @@ urlpatterns = [
     path("about/", views.AboutView.as_view(), name="about"),
     path("feeds/updates/", feeds.UpdatesFeed(), name="feed-updates"),
     path("feeds/initiatives/<slug:slug>/", feeds.InitiativeUpdatesFeed(), name="feed-initiative"),
+    # Feeds per theme and per organisation (issue 17).
+    path("feeds/themes/<slug:slug>/", feeds.ThemeUpdatesFeed(), name="feed-theme"),
+    path("feeds/organisations/<slug:slug>/", feeds.OrganisationUpdatesFeed(), name="feed-organisation"),
 ]

@@ -176,3 +176,23 @@ def fill_search_tables(rows=3000):
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE initiatives_initiative, initiatives_statusupdate")
+
+
+# --- Alerts (issue 17) ------------------------------------------------------------------
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    language = "en"
+    confirmed = True
+
+    class Meta:
+        model = "alerts.Subscription"
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    url = "https://hooks.example.org/tracker"
+    description = factory.Sequence(lambda n: f"Client {n}")
+
+    class Meta:
+        model = "alerts.WebhookEndpoint"

@@ -580,7 +580,7 @@ def test_catalogues_hold_every_marked_string(tmp_path):
     project.mkdir()
     for name in ["manage.py"]:
         shutil.copy(BASE_DIR / name, project / name)
-    for name in ["initiatives", "tracker", "templates", "locale"]:
+    for name in ["initiatives", "alerts", "tracker", "templates", "locale"]:
         shutil.copytree(BASE_DIR / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "ru", "-l", "kk", "--no-location", "--verbosity", "0"],

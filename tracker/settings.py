@@ -8,10 +8,12 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from tracker.email_url import parse_email_url
 from tracker.static_headers import add_security_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "initiatives",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -296,3 +299,48 @@ LOGGING = {
         "django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
     },
 }
+
+# --- Alerts: mail, webhooks and the task queue (alerts/, tracker/celery.py) ----------
+
+# The site's public address, for links in mails and webhook bodies (sent outside any request).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# Feed entry ids are tag: URIs (RFC 4151) minted under SITE_URL's host name and this
+# date, when the name was the site's; never change either once feeds are read.
+FEED_TAG_DATE = os.environ.get("FEED_TAG_DATE", "2025")
+
+# Mail: EMAIL_URL (tracker/email_url.py), e.g. smtp://user:pass@host:587, console:, file:///path.
+globals().update(parse_email_url(os.environ.get("EMAIL_URL", "console:")))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Policy-initiative tracker <alerts@localhost>")
+
+# Celery on Redis. Without CELERY_BROKER_URL tasks run in-process once the
+# transaction that sent them commits, so nothing else has to run in development.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "120"))
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Webhook retries that are due, and any task lost between commit and queue.
+    "alerts-sweep": {"task": "alerts.tasks.sweep", "schedule": 30.0},
+    "alerts-overdue-milestones": {"task": "alerts.tasks.announce_overdue_milestones", "schedule": crontab(minute=15)},
+    "alerts-weekly-digests": {
+        "task": "alerts.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
+    "alerts-purge-unconfirmed": {"task": "alerts.tasks.purge_unconfirmed", "schedule": crontab(minute=45)},
+}
+
+# Subscription requests allowed per hour, per client address and per email address.
+ALERTS_REQUESTS_PER_IP_PER_HOUR = int(os.environ.get("ALERTS_REQUESTS_PER_IP_PER_HOUR", "10"))
+ALERTS_REQUESTS_PER_ADDRESS_PER_HOUR = int(os.environ.get("ALERTS_REQUESTS_PER_ADDRESS_PER_HOUR", "3"))
+# How long a confirmation link works; unconfirmed requests are deleted after it.
+ALERTS_CONFIRM_DAYS = int(os.environ.get("ALERTS_CONFIRM_DAYS", "3"))
+
+# Webhooks go only to public addresses; tests and benches on this machine allow private ones.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))

@@ -17,4 +17,7 @@ urlpatterns = [
 # /initiatives/..., Russian at /ru/initiatives/..., Kazakh at /kk/initiatives/...
 urlpatterns += i18n_patterns(path("", include("initiatives.urls")), prefix_default_language=False)
 
+# Following by email: the follow form, double opt-in, managing and leaving (issue 17).
+urlpatterns += i18n_patterns(path("", include("alerts.urls")), prefix_default_language=False)
+
 handler500 = "tracker.health.server_error"

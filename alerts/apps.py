@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AlertsConfig(AppConfig):
+    name = "alerts"
+    verbose_name = _("Alerts and webhooks")
+
+    def ready(self):
+        from . import events  # noqa: F401  (connects the history signal)
