@@ -28,6 +28,10 @@ END_MARK = "<!-- schema-probe:end -->"
 PORT = 18151
 
 
+def statuses_recorded(events):
+    return events.exists() and '"status_code"' in events.read_text()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--max-examples", type=int, default=50)
@@ -64,6 +68,8 @@ def main():
                 f"http://127.0.0.1:{PORT}/api/schema/?format=json",
                 "--checks",
                 "all",
+                "--request-timeout",
+                "60",
                 "--max-examples",
                 str(args.max_examples),
                 "--workers",
@@ -81,6 +87,9 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if not statuses_recorded(events):
+        print(result.stdout[-3000:], result.stderr[-2000:])
+        raise SystemExit("schemathesis made no requests (see its output above); nothing written")
     statuses = collections.Counter(int(code) for code in re.findall(r'"status_code":\s*(\d{3})', events.read_text()))
     output = result.stdout
     print(output[-4000:])
