@@ -94,7 +94,7 @@ def main():
     output = result.stdout
     print(output[-4000:])
     summary = [line.strip() for line in output.splitlines() if re.search(r"(passed|failed|errors?|skipped)\b", line)]
-    failures = sorted(set(re.findall(r"^\s*-\s*(.+?)\s*$", output, re.M)))[:20]
+    failures = sorted(set(re.findall(r"^\s*[-❌]\s*(ST\d+ .+?)\s*$", output, re.M)))[:20]
     text = "\n".join(
         [
             HEADING,
