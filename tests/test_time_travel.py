@@ -420,3 +420,15 @@ def test_query_count_of_a_past_date_page_does_not_grow(client, world):
 
     cache.clear()
     assert count(url) == before
+
+
+def test_a_withdrawal_is_not_shown_before_it_happened(client, world):
+    forum = world["forum"]
+    forum.withdrawn_on = datetime.date(2025, 2, 1)
+    forum.withdrawal_reason = "The forum report was misread."
+    forum.save()
+    before = without_banner(page(client, "/initiatives/national-supercomputers/?as_of=2024-06-01"))
+    assert "Forum hears of the zettaflop plan" in before
+    assert "misread" not in before and "is-withdrawn" not in before
+    after = page(client, "/initiatives/national-supercomputers/?as_of=2025-03-01")
+    assert "misread" in after and "is-withdrawn" in after

@@ -181,6 +181,13 @@ def selected_in(value, values):
     return str(value) in [str(v) for v in (values or [])]
 
 
+@register.filter
+def known_on(day, as_of):
+    """``{% if update.withdrawn_on|known_on:as_of %}``: the date is set and, on a past
+    page, not after the date shown (a later withdrawal is not yet known then)."""
+    return day is not None and (not as_of or day <= as_of)
+
+
 @register.simple_tag(takes_context=True)
 def as_of_link(context, url):
     """``{% as_of_link obj.get_absolute_url %}``: the URL, keeping the page's as_of date if any."""
