@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative, Milestone, Organisation, StatusUpdate, Theme
@@ -35,8 +36,8 @@ class Subscription(models.Model):
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency, default=Frequency.IMMEDIATE)
     confirmed = models.BooleanField(_("confirmed"), default=False)
-    # Only to delete requests that were never confirmed (ALERTS_CONFIRM_DAYS).
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # Only to delete requests that were never confirmed (ALERTS_CONFIRM_DAYS); cleared on confirmation.
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, null=True, blank=True)
 
     class Meta:
         ordering = ["email", "pk"]

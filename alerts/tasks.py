@@ -12,13 +12,15 @@ from initiatives.models import Milestone
 
 from . import delivery, mail
 from .events import record_event
-from .models import EventType, Subscription
+from .models import DeliveryState, EventType, Mailing, Subscription
 
 TARGETS = ("initiative", "theme", "organisation")
 
 # A milestone is announced overdue only if it fell due this recently, so the first
 # run on an existing tracker does not announce years-old deadlines.
 OVERDUE_LOOKBACK_DAYS = 30
+# Which alert went to which subscription is kept this long after sending, then deleted.
+SENT_MAILINGS_KEPT = datetime.timedelta(days=7)
 
 
 def enqueue(event_id=None):
@@ -80,8 +82,14 @@ def send_weekly_digests():
 
 @shared_task
 def purge_unconfirmed():
-    cutoff = timezone.now() - datetime.timedelta(days=settings.ALERTS_CONFIRM_DAYS)
+    """Delete requests never confirmed, and the record of which alerts went to whom
+    once it is no longer needed to send each one once (the event is fanned out)."""
+    now = timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.ALERTS_CONFIRM_DAYS)
     deleted, _ = Subscription.objects.filter(confirmed=False, requested_at__lt=cutoff).delete()
+    Mailing.objects.filter(
+        state__in=[DeliveryState.SENT, DeliveryState.FAILED], changed_at__lt=now - SENT_MAILINGS_KEPT
+    ).delete()
     return deleted
 
 

@@ -106,7 +106,7 @@ class ConfirmView(View):
         email = tokens.read(tokens.CONFIRM, token)
         if email is None:
             return invalid_link(request)
-        Subscription.objects.filter(email=email, confirmed=False).update(confirmed=True)
+        Subscription.objects.filter(email=email, confirmed=False).update(confirmed=True, requested_at=None)
         return redirect(reverse("alerts:manage", kwargs={"token": tokens.make(tokens.MANAGE, email)}) + "?confirmed=1")
 
 

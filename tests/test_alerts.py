@@ -562,3 +562,24 @@ def test_payload_json_is_the_stored_event_payload(settings, django_capture_on_co
     publish(django_capture_on_commit_callbacks)
     event = Event.objects.get()
     assert json.loads(webhooks.encode(event.payload)) == event.payload
+
+
+def test_only_the_address_and_choices_outlive_confirmation_and_old_records_are_purged(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from alerts.tasks import purge_unconfirmed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        follow(client)
+    client.post(link_in(mail.outbox[0], "confirm"))
+    assert Subscription.objects.get().requested_at is None  # confirmed: no request time kept
+    stale = SubscriptionFactory(email="never@example.org", confirmed=False)
+    Subscription.objects.filter(pk=stale.pk).update(
+        requested_at=timezone.now() - datetime.timedelta(days=settings.ALERTS_CONFIRM_DAYS, hours=1)
+    )
+    publish(django_capture_on_commit_callbacks)
+    assert Mailing.objects.filter(state=DeliveryState.SENT).count() == 1
+    Mailing.objects.update(changed_at=timezone.now() - datetime.timedelta(days=8))
+    assert purge_unconfirmed() == 1
+    assert list(Subscription.objects.values_list("email", flat=True)) == ["reader@example.org"]
+    assert not Mailing.objects.exists()
