@@ -318,7 +318,9 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
 
     @admin.action(description=_("Delete selected status updates"), permissions=["delete"])
     def delete_selected(self, request, queryset):
-        refusal = deletion_refusal(user=request.user, updates=list(queryset.only("pk", "headline")))
+        refusal = deletion_refusal(
+            user=request.user, updates=list(queryset.select_related(None).only("pk", "headline"))
+        )
         if refusal:
             self.message_user(request, refusal, messages.ERROR)
             return None
