@@ -28,11 +28,13 @@ from django.db.models import BooleanField, Case, Exists, F, FloatField, Max, Min
 from django.utils import timezone
 
 from .translation import SOURCE_LANGUAGE, column, language_code
+from .vocabularies import Involvement
 
 # No stemming: the content is written in English, Russian and Kazakh.
 SEARCH_CONFIG = "simple"
 MAX_SEARCH_WORDS = 8
 SUBQUERY_FENCE = 10**9
+INVOLVEMENT_ORDER = Involvement.values
 
 
 def update_document(language=SOURCE_LANGUAGE):
@@ -312,6 +314,33 @@ class InitiativeQuerySet(KnownDatesQuerySet):
 
     def with_status(self, statuses, as_of=None):
         return self._ensure_current_status(as_of).filter(current_status__in=statuses)
+
+    def involving(self, organisations):
+        """Initiatives an organisation (or any of several) leads, partners, supports or is
+        the responsible body of: the one definition the organisation page, the list's
+        organisation filter and the API share. Through EXISTS, so nothing is listed twice."""
+        if isinstance(organisations, models.Model):
+            organisations = [organisations]
+        InitiativeOrganisation = apps.get_model("initiatives", "InitiativeOrganisation")
+        roles = InitiativeOrganisation.objects.filter(initiative=OuterRef("pk"), organisation__in=organisations)
+        return self.filter(Exists(roles) | Q(responsible_body__in=organisations))
+
+    @staticmethod
+    def involvement(organisation):
+        """{initiative id: [Involvement codes]}: each role the organisation has, then
+        "responsible_body" where it is one; one query for any number of initiatives."""
+        InitiativeOrganisation = apps.get_model("initiatives", "InitiativeOrganisation")
+        Initiative = apps.get_model("initiatives", "Initiative")
+        roles = InitiativeOrganisation.objects.filter(organisation=organisation).values_list("initiative_id", "role")
+        responsible = Initiative.objects.filter(responsible_body=organisation).values_list(
+            "pk", Value("responsible_body", output_field=models.CharField())
+        )
+        involvement = {}
+        for initiative_id, code in sorted(roles.order_by().union(responsible.order_by(), all=True)):
+            involvement.setdefault(initiative_id, []).append(code)
+        for codes in involvement.values():
+            codes.sort(key=INVOLVEMENT_ORDER.index)
+        return involvement
 
     def search(self, query, as_of=None):
         """Initiatives matching every word of the query in their own text, or in the

@@ -42,8 +42,8 @@ from .vocabularies import (
     RELATION_INVERSE_LABELS,
     STATUS_MEANINGS,
     InitiativeKind,
+    Involvement,
     RelationType,
-    Role,
     Status,
 )
 
@@ -334,7 +334,8 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
         base = self._facet_base(["organisation"])
         rows = []
         if base is not None:
-            rows = named_counts(InitiativeOrganisation.objects.filter(initiative__in=base.values("pk")), "organisation")
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
         facets.append(self._facet("organisation", _("Organisation"), rows, selected))
 
         base = self._facet_base(["country"])
@@ -387,6 +388,31 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
             }
         )
         return facets
+
+    @staticmethod
+    def _organisation_counts(base):
+        """(slug, name, count) per organisation, counting what Initiative.objects.involving
+        matches: its roles, plus the initiatives it is the responsible body of without a role."""
+        counts = {}
+        with_role = (
+            InitiativeOrganisation.objects.filter(initiative__in=base.values("pk"))
+            .values_list("organisation__slug", "organisation__name")
+            .annotate(n=Count("initiative", distinct=True))
+            .order_by()
+        )
+        role_of_body = InitiativeOrganisation.objects.filter(
+            initiative=OuterRef("pk"), organisation=OuterRef("responsible_body")
+        )
+        responsible_only = (
+            base.filter(responsible_body__isnull=False)
+            .exclude(Exists(role_of_body))
+            .values_list("responsible_body__slug", "responsible_body__name")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for slug, name, n in [*with_role, *responsible_only]:
+            counts[slug, name] = counts.get((slug, name), 0) + n
+        return sorted(((slug, name, n) for (slug, name), n in counts.items()), key=lambda row: row[1])
 
     @staticmethod
     def _facet(key, label, rows, selected):
@@ -575,18 +601,10 @@ class OrganisationDetailView(AsOfMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        roles = {}
-        for initiative_id, role in InitiativeOrganisation.objects.filter(organisation=self.object).values_list(
-            "initiative_id", "role"
-        ):
-            roles.setdefault(initiative_id, []).append(role)
-        initiatives = list(
-            initiatives_with_status(self.as_of)
-            .filter(Q(pk__in=roles.keys()) | Q(responsible_body=self.object))
-            .order_by("title")
-        )
+        involvement = Initiative.objects.involvement(self.object)
+        initiatives = list(initiatives_with_status(self.as_of).involving(self.object).order_by("title"))
         for initiative in initiatives:
-            initiative.role_labels = [Role(role).label for role in sorted(roles.get(initiative.pk, []))]
+            initiative.role_labels = [Involvement(code).label for code in involvement.get(initiative.pk, [])]
         context["initiatives"] = initiatives
         return context
 
