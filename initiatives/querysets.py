@@ -25,6 +25,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
 from django.db.models import BooleanField, Case, Exists, F, FloatField, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from .translation import SOURCE_LANGUAGE, column, language_code
@@ -272,8 +273,7 @@ class InitiativeQuerySet(KnownDatesQuerySet):
         an initiative with no published update gets None for all of them and
         is not stale (it is "not yet assessed").
         """
-        StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
-        latest = StatusUpdate.objects.published().as_of(as_of).filter(initiative=OuterRef("pk")).latest_first()
+        latest = self._latest_update(as_of)
         Milestone = apps.get_model("initiatives", "Milestone")
         overdue = Milestone.objects.overdue(as_of, of_announced=False).filter(initiative=OuterRef("pk"))
         cutoff = self._stale_cutoff(as_of, stale_after_days)
@@ -294,6 +294,68 @@ class InitiativeQuerySet(KnownDatesQuerySet):
                 )
             )
         )
+
+    @staticmethod
+    def _latest_update(as_of):
+        """The latest published update by the date, as a subquery on the outer initiative."""
+        StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
+        return StatusUpdate.objects.published().as_of(as_of).filter(initiative=OuterRef("pk")).latest_first()
+
+    def with_previous_status(self, as_of):
+        """Annotate previous_status, previous_progress and previous_update_id: what
+        with_current_status would have said on ``as_of`` (the start of a comparison)."""
+        latest = self._latest_update(as_of)
+        return self.annotate(
+            previous_status=Subquery(latest.values("status")[:1]),
+            previous_progress=Subquery(latest.values("progress")[:1]),
+            previous_update_id=Subquery(latest.values("pk")[:1]),
+        )
+
+    def changed_between(self, start, end):
+        """Initiatives whose status or progress on ``end`` differs from that on ``start``
+        (a first assessment counts as a change), annotated with both states; the update
+        that made the change is current_update_id."""
+        StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
+        reported_between = StatusUpdate.objects.published().filter(
+            initiative=OuterRef("pk"), reported_on__gt=start, reported_on__lte=end
+        )
+        same_status = Q(previous_status=F("current_status"))
+        same_progress = Q(previous_progress=F("current_progress")) | Q(
+            previous_progress__isnull=True, current_progress__isnull=True
+        )
+        return (
+            self._ensure_current_status(end)
+            .with_previous_status(start)
+            .filter(Exists(reported_between))
+            .annotate(
+                status_changed=Case(When(same_status, then=Value(False)), default=Value(True)),
+                progress_changed=Case(When(same_progress, then=Value(False)), default=Value(True)),
+            )
+            .filter(Q(status_changed=True) | Q(progress_changed=True))
+        )
+
+    def with_first_evidenced_on(self):
+        """Annotate first_evidenced_on: the earliest date the evidence puts the initiative
+        on record, its proposal date or its first published update, whichever is earlier."""
+        StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
+        first_update = (
+            StatusUpdate.objects.published().filter(initiative=OuterRef("pk")).order_by("reported_on", "created")[:1]
+        )
+        first_reported = Subquery(first_update.values("reported_on"))
+        # Least() is NULL on SQLite when either side is: coalesce each side with the other.
+        return self.annotate(
+            first_evidenced_on=Least(Coalesce("proposed_on", first_reported), Coalesce(first_reported, "proposed_on"))
+        ).annotate(
+            # Shown no more precisely than the evidence gives it.
+            first_evidenced_precision=Case(
+                When(first_evidenced_on=F("proposed_on"), then=F("proposed_on_precision")),
+                default=Subquery(first_update.values("reported_on_precision")),
+            )
+        )
+
+    def announced_between(self, start, end):
+        """Initiatives first on record (first_evidenced_on) after ``start``, up to and on ``end``."""
+        return self.with_first_evidenced_on().filter(first_evidenced_on__gt=start, first_evidenced_on__lte=end)
 
     def _ensure_current_status(self, as_of=None, stale_after_days=None):
         if "current_status" in self.query.annotations:
@@ -341,6 +403,32 @@ class InitiativeQuerySet(KnownDatesQuerySet):
         for codes in involvement.values():
             codes.sort(key=INVOLVEMENT_ORDER.index)
         return involvement
+
+    def involvement_counts(self, *fields):
+        """{(organisation slug, *field values): number of these initiatives} counting what
+        ``involving`` matches: roles, plus the initiatives an organisation is the responsible
+        body of without a role (so none is counted twice). Two grouped queries."""
+        InitiativeOrganisation = apps.get_model("initiatives", "InitiativeOrganisation")
+        with_role = (
+            self.filter(organisation_roles__isnull=False)
+            .values_list("organisation_roles__organisation__slug", *fields)
+            .annotate(n=models.Count("pk", distinct=True))
+            .order_by()
+        )
+        role_of_body = InitiativeOrganisation.objects.filter(
+            initiative=OuterRef("pk"), organisation=OuterRef("responsible_body")
+        )
+        responsible_only = (
+            self.filter(responsible_body__isnull=False)
+            .exclude(Exists(role_of_body))
+            .values_list("responsible_body__slug", *fields)
+            .annotate(n=models.Count("pk"))
+            .order_by()
+        )
+        counts = {}
+        for *key, n in [*with_role, *responsible_only]:
+            counts[tuple(key)] = counts.get(tuple(key), 0) + n
+        return counts
 
     def search(self, query, as_of=None):
         """Initiatives matching every word of the query in their own text, or in the
@@ -450,6 +538,15 @@ class MilestoneQuerySet(KnownDatesQuerySet):
     def overdue(self, as_of=None, of_announced=True):
         """Due before the date and not achieved by it."""
         return self.known(as_of, of_announced).filter(due_on__lt=resolve_as_of(as_of)).exclude(self._achieved_by(as_of))
+
+    def achieved_between(self, start, end):
+        """Achieved as known on ``end`` but not yet on ``start``."""
+        return self.known(end).filter(self._achieved_by(end)).exclude(self._achieved_by(start))
+
+    def fell_overdue_between(self, start, end):
+        """Overdue on ``end`` but not on ``start``: due on or after the start, before the end,
+        and not achieved by the end."""
+        return self.overdue(end).filter(due_on__gte=start)
 
     def upcoming(self, as_of=None, within_days=None):
         """Due on or after the date and not achieved by it, soonest first."""

@@ -391,28 +391,10 @@ from django.http import Http404
 
     @staticmethod
     def _organisation_counts(base):
-        """(slug, name, count) per organisation, counting what Initiative.objects.involving
-        matches: its roles, plus the initiatives it is the responsible body of without a role."""
-        counts = {}
-        with_role = (
-            InitiativeOrganisation.objects.filter(initiative__in=base.values("pk"))
-            .values_list("organisation__slug", "organisation__name")
-            .annotate(n=Count("initiative", distinct=True))
-            .order_by()
-        )
-        role_of_body = InitiativeOrganisation.objects.filter(
-            initiative=OuterRef("pk"), organisation=OuterRef("responsible_body")
-        )
-        responsible_only = (
-            base.filter(responsible_body__isnull=False)
-            .exclude(Exists(role_of_body))
-            .values_list("responsible_body__slug", "responsible_body__name")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for slug, name, n in [*with_role, *responsible_only]:
-            counts[slug, name] = counts.get((slug, name), 0) + n
-        return sorted(((slug, name, n) for (slug, name), n in counts.items()), key=lambda row: row[1])
+        """(slug, name, count) per organisation, counting what the organisation filter gives."""
+        counts = base.involvement_counts()
+        names = dict(Organisation.objects.filter(slug__in=[slug for (slug,) in counts]).values_list("slug", "name"))
+        return sorted(((slug, names[slug], n) for (slug,), n in counts.items()), key=lambda row: row[1])
 
     @staticmethod
     def _facet(key, label, rows, selected):
