@@ -29,6 +29,7 @@ from ..vocabularies import (
     SourceKind,
     Status,
 )
+from .citation import CitationSerializer, citation_dict
 
 # The status enum's description in the schema lists every value with its label and meaning.
 STATUS_CHOICES = [(status.value, f"{status.label}. {STATUS_MEANINGS[status]}") for status in Status]
@@ -487,6 +488,7 @@ class InitiativeDetailSerializer(InitiativeSerializer):
     milestones = MilestoneSerializer(
         many=True, read_only=True, help_text="Soonest due first, achieved/overdue as of today (or `as_of`)."
     )
+    citation = CitationSerializer(read_only=True)
 
     def to_representation(self, row):
         data = super().to_representation(row)
@@ -495,6 +497,7 @@ class InitiativeDetailSerializer(InitiativeSerializer):
         data["sources"] = [source_dict(source, links, vocabulary) for source in row["sources"]]
         data["updates"] = [status_update_dict(update, links, vocabulary) for update in row["updates"]]
         data["milestones"] = [milestone_dict(milestone, links, vocabulary) for milestone in row["milestones"]]
+        data["citation"] = citation_dict(row, links, vocabulary)
         return data
 
 
