@@ -13,8 +13,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -34,7 +36,7 @@ TO_PARAM = "to"
 DEFAULT_PERIOD_DAYS = 30
 # Each section lists this many entries on the page and in the API; the counts are always
 # complete, and the CSV holds every entry.
-LIST_LIMIT = 100
+LIST_LIMIT = 50
 
 SECTIONS = {
     "status_changes": gettext_lazy("Status or progress changed"),
@@ -298,8 +300,15 @@ def update_entry(update):
 def period_and_initiatives(params, filterset_class=InitiativeFilter):
     """(start, end, initiatives) for a request's parameters; ``to`` defaults to ``as_of``
     when a past-date page links here. ValidationError on bad input."""
+    params = params.copy()
+    # A form's empty fields ("any kind") count as absent.
+    for name in list(params):
+        values = [value for value in params.getlist(name) if value != ""]
+        if values:
+            params.setlist(name, values)
+        else:
+            del params[name]
     if not params.get(TO_PARAM) and params.get(AS_OF_PARAM):
-        params = params.copy()
         params[TO_PARAM] = params[AS_OF_PARAM]
     start, end = parse_period(params)
     return start, end, filtered_initiatives(params, end, filterset_class)
@@ -326,13 +335,25 @@ class ChangesView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         data = changes_data(self.request.GET, self.start, self.end, self.initiatives)
-        context.update(
-            changes=data,
-            sections=[
+        sections = {
+            "changes": data,
+            "sections": [
                 {"key": key, "label": label, "entries": data["sections"][key], "count": data["totals"][key]}
                 for key, label in SECTIONS.items()
             ],
-            section_labels=list(SECTIONS.values()),
+            "section_labels": list(SECTIONS.values()),
+        }
+        # Up to 400 entries: the rendered lists are cached like the data they show.
+        state = sorted((key, value) for key, value in self.request.GET.lists())
+        sections_html = cached(
+            "changes-html",
+            as_of=self.end,
+            parts=[self.start, *state],
+            compute=lambda: render_to_string("initiatives/_changes_sections.html", sections),
+        )
+        context.update(
+            changes=data,
+            sections_html=mark_safe(sections_html),  # noqa: S308 - rendered by our own template
             statuses=Status.choices,
             kinds=InitiativeKind.choices,
             themes=sorted(Theme.objects.only("slug", *translated("name")), key=lambda t: str(t.tr.name).casefold()),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, View
 
@@ -77,8 +78,8 @@ class BadgeView(EmbeddedInitiativeMixin, View):
             "width": left + right,
             "left_middle": left / 2,
             "right_middle": left + right / 2,
-            "site": site_name(),
-            "shown_on": self.as_of or timezone.localdate(),
+            "description": _("Status as of %(date)s, from the %(site)s.")
+            % {"date": (self.as_of or timezone.localdate()).isoformat(), "site": site_name()},
         }
         svg = render_to_string("initiatives/badge.svg", context, request=request)
         return self.cache_headers(HttpResponse(svg, content_type="image/svg+xml; charset=utf-8"))

@@ -334,8 +334,7 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
         base = self._facet_base(["organisation"])
         rows = []
         if base is not None:
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.http import Http404
+            rows = self._organisation_counts(base)
         facets.append(self._facet("organisation", _("Organisation"), rows, selected))
 
         base = self._facet_base(["country"])

@@ -2,13 +2,11 @@
 as_of) and the one definition of "the initiatives an organisation is involved in" that the
 organisation page, the list's filter and the API share."""
 
-import datetime
-
 import pytest
 
-from initiatives.models import InitiativeCountry, InitiativeOrganisation
-from initiatives.vocabularies import Role, Status
-from tests.factories import InitiativeFactory, OrganisationFactory, StatusUpdateFactory, ThemeFactory
+from initiatives.models import InitiativeOrganisation
+from initiatives.vocabularies import Role
+from tests.factories import InitiativeFactory, OrganisationFactory, StatusUpdateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +17,7 @@ def involved():
     ministry = OrganisationFactory(name="Ministry of Digital Development", slug="mdd")
     led = InitiativeFactory(title="Led by the ministry", slug="led")
     InitiativeOrganisation.objects.create(initiative=led, organisation=ministry, role=Role.LEAD)
-    responsible = InitiativeFactory(title="Ministry responsible", slug="responsible", responsible_body=ministry)
+    InitiativeFactory(title="Ministry responsible", slug="responsible", responsible_body=ministry)
     both = InitiativeFactory(title="Both at once", slug="both", responsible_body=ministry)
     InitiativeOrganisation.objects.create(initiative=both, organisation=ministry, role=Role.PARTNER)
     InitiativeFactory(title="Someone else's", slug="other")

@@ -716,7 +716,9 @@ def test_templates_have_no_inline_styles_or_scripts():
         if "admin" in template.parts:
             continue
         source = template.read_text()
-        assert "style=" not in source and "<style" not in source and "<script" not in source, template
+        # A script from a file (<script src=...>) is allowed by the policy; inline code is not.
+        inline_script = re.search(r"<script(?![^>]*\bsrc=)", source)
+        assert "style=" not in source and "<style" not in source and not inline_script, template
 
 
 def test_as_of_ignores_milestones_achieved_later(client):
