@@ -63,10 +63,14 @@ class OrganisationIndexView(IndexView):
         return by_status(initiatives.involvement_counts("current_status"))
 
     def entries(self):
-        return [
-            (organisation.slug, organisation.get_absolute_url(), organisation.name)
-            for organisation in Organisation.objects.only("slug", "name").order_by("name")
-        ]
+        organisations = Organisation.objects.only("slug", *translated("name"))
+        return sorted(
+            (
+                (organisation.slug, organisation.get_absolute_url(), organisation.tr.name)
+                for organisation in organisations
+            ),
+            key=lambda entry: str(entry[2]).casefold(),
+        )
 
 
 class ThemeIndexView(IndexView):

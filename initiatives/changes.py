@@ -25,7 +25,7 @@ from django.views.generic import TemplateView
 from .cache import cached
 from .exports import csv_response
 from .filters import InitiativeFilter
-from .models import Initiative, Milestone, Source, StatusUpdate, Theme
+from .models import Citation, Initiative, Milestone, StatusUpdate, Theme
 from .timetravel import AS_OF_PARAM, parse_date_parameter
 from .translation import localized_value, translated
 from .views import bad_request
@@ -172,12 +172,7 @@ class Changes:
         """The update that made each change, with its evidence (two queries)."""
         ids = [entry["update_id"] for entry in entries]
         updates = StatusUpdate.objects.filter(pk__in=ids).prefetch_related(
-            Prefetch(
-                "sources",
-                queryset=Source.objects.only(
-                    "pk", "title", "publisher", "url", "published_on", "published_on_precision"
-                ),
-            )
+            Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("pk"))
         )
         by_id = {update.pk: update_entry(update) for update in updates} if ids else {}
         for entry in entries:
@@ -281,15 +276,18 @@ def update_entry(update):
         "status": update.status,
         "progress": update.progress,
         "headline": str(update.tr.headline),
+        # The evidence: each cited source with the passage quoted from it.
         "sources": [
             {
-                "title": source.title,
-                "publisher": source.publisher,
-                "url": source.url,
-                "published_on": source.published_on,
-                "published_on_precision": source.published_on_precision,
+                "title": str(citation.source.tr.title),
+                "publisher": citation.source.publisher,
+                "url": citation.source.url,
+                "published_on": citation.source.published_on,
+                "published_on_precision": citation.source.published_on_precision,
+                "quote": citation.quote,
+                "paragraph": citation.paragraph,
             }
-            for source in update.sources.all()
+            for citation in update.citations.all()
         ],
     }
 

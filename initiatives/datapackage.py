@@ -24,6 +24,7 @@ from django.views.generic import TemplateView
 
 from .csvformat import neutralise_formula
 from .models import (
+    Citation,
     ExternalLink,
     Initiative,
     InitiativeCountry,
@@ -158,18 +159,27 @@ RESOURCES = [
             field("progress", "integer", "Per cent complete, where evidence supports one.", minimum=0, maximum=100),
             field("headline", "string", "What the update says, in one line.", required=True),
             field("body", "string", "The assessment in full (plain text)."),
+            date("revised_on", "When it was last corrected after publication (by the package's date)."),
+            field("revision_note", "string", "What the correction changed, and why."),
+            date("withdrawn_on", "When it was withdrawn (by the package's date); it then no longer counts."),
+            field("withdrawal_reason", "string", "Why it was withdrawn."),
         ],
         ["id"],
         [fk("initiative_id", "initiatives")],
     ),
     (
         "citations",
-        "The evidence each status update cites: one row per update and source.",
+        "The evidence of each status update: a passage of a source, quoted word for word.",
         [
+            key(what="citation"),
             ref("update_id", "status update", "status-updates"),
             ref("source_id", "source cited", "sources"),
+            field("quote", "string", "The passage, verbatim from the source's archived text."),
+            field("quote_ru", "string", "A Russian translation of the quote, where made."),
+            field("quote_kk", "string", "A Kazakh translation of the quote, where made."),
+            field("paragraph", "integer", "The paragraph of the source's text holding the quote (from 1).", minimum=1),
         ],
-        ["update_id", "source_id"],
+        ["id"],
         [fk("update_id", "status-updates"), fk("source_id", "sources")],
     ),
     (
@@ -251,6 +261,7 @@ RESOURCES = [
         "The evidence: speeches, news, official documents, laws and reports, published by the package's date.",
         [
             key(what="source"),
+            field("slug", "string", "Short name used in the source's address.", required=True, unique=True),
             field("title", "string", "Title.", required=True),
             field("publisher", "string", "Publisher."),
             field("author", "string", "Author."),
@@ -258,6 +269,9 @@ RESOURCES = [
             date("published_on", "Publication date.", "published_on_precision"),
             precision("published_on_precision", "published_on"),
             field("kind", "string", "Kind of source.", required=True, **enum(SourceKind.choices)),
+            field("archive_url", "string", "An archived copy elsewhere."),
+            field("text", "string", "The archived full text; paragraphs are separated by blank lines."),
+            field("sha256", "string", "SHA-256 of the archived file, or else of the text.", pattern="[0-9a-f]{64}"),
             field("notes", "string", "What the document supports, and what it does not."),
         ],
         ["id"],
@@ -326,6 +340,14 @@ def _initiative_rows(as_of, absolute):
         }
 
 
+def _as_it_stood(update, as_of):
+    """An update's corrections and withdrawal, left out when dated after the package's date."""
+    for dated, note in (("revised_on", "revision_note"), ("withdrawn_on", "withdrawal_reason")):
+        if as_of and update[dated] and update[dated] > as_of:
+            update[dated], update[note] = None, ""
+    return update
+
+
 def _source_ids(as_of):
     sources = Source.objects.all()
     if as_of:
@@ -340,15 +362,9 @@ def resource_rows(name, as_of, absolute):
     if name == "initiatives":
         return _initiative_rows(as_of, absolute)
     if name == "status-updates":
-        return updates.order_by("pk").values()
+        return (_as_it_stood(row, as_of) for row in updates.order_by("pk").values())
     if name == "citations":
-        pairs = StatusUpdate.sources.through.objects.filter(statusupdate__in=updates, source__in=sources)
-        return (
-            {"update_id": update_id, "source_id": source_id}
-            for update_id, source_id in pairs.order_by("statusupdate_id", "source_id").values_list(
-                "statusupdate_id", "source_id"
-            )
-        )
+        return Citation.objects.filter(update__in=updates, source__in=sources).order_by("pk").values()
     if name == "milestones":
         source_ids = set(sources.values_list("pk", flat=True))
         return (

@@ -392,8 +392,9 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
     def _organisation_counts(base):
         """(slug, name, count) per organisation, counting what the organisation filter gives."""
         counts = base.involvement_counts()
-        names = dict(Organisation.objects.filter(slug__in=[slug for (slug,) in counts]).values_list("slug", "name"))
-        return sorted(((slug, names[slug], n) for (slug,), n in counts.items()), key=lambda row: row[1])
+        organisations = Organisation.objects.filter(slug__in=[slug for (slug,) in counts])
+        names = {row["slug"]: localized_value(row, "name") for row in organisations.values("slug", *translated("name"))}
+        return sorted(((slug, names[slug], n) for (slug,), n in counts.items()), key=lambda row: row[1].casefold())
 
     @staticmethod
     def _facet(key, label, rows, selected):

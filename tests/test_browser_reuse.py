@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from initiatives.models import InitiativeOrganisation
 from initiatives.vocabularies import InitiativeKind, Role, Status
 from tests.factories import (
+    CitationFactory,
     InitiativeFactory,
     MilestoneFactory,
     OrganisationFactory,
@@ -41,7 +42,7 @@ def site(transactional_db):
         progress=35,
         headline="Supercomputer commissioned",
     )
-    update.sources.add(source)
+    CitationFactory(update=update, source=source)
     MilestoneFactory(initiative=vision, title="Ten labs", due_on=TODAY - datetime.timedelta(days=3))
     MilestoneFactory(initiative=vision, title="AI law", due_on=TODAY + datetime.timedelta(days=30), achieved_on=TODAY)
     InitiativeFactory(

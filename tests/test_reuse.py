@@ -16,6 +16,8 @@ from pyld import jsonld
 from initiatives.models import InitiativeOrganisation
 from initiatives.vocabularies import InitiativeKind, Role, Status
 from tests.factories import (
+    SOURCE_QUOTE,
+    CitationFactory,
     InitiativeFactory,
     MilestoneFactory,
     OrganisationFactory,
@@ -46,7 +48,7 @@ def period():
         progress=40,
         headline="Work began",
     )
-    update.sources.add(source)
+    CitationFactory(update=update, source=source)
     # Re-affirmed, same status and progress: not a change.
     steady = InitiativeFactory(title="Steady program", slug="steady")
     StatusUpdateFactory(initiative=steady, reported_on=datetime.date(2024, 6, 1), status=Status.ADOPTED, progress=None)
@@ -89,6 +91,7 @@ def test_each_kind_of_change_is_found_and_counted_once(client, period):
     assert (change["from_progress"], change["to_progress"]) == (10, 40)
     assert change["update"]["headline"] == "Work began"
     assert change["update"]["sources"][0]["title"] == "Ministry report"
+    assert change["update"]["sources"][0]["quote"] == SOURCE_QUOTE
     assert [entry["initiative"]["slug"] for entry in data["sections"]["announced"]] == ["announced"]
     assert [entry["title"] for entry in data["sections"]["milestones_achieved"]] == ["Law passed"]
     assert [entry["title"] for entry in data["sections"]["milestones_overdue"]] == ["Portal live"]
@@ -102,7 +105,7 @@ def test_each_kind_of_change_is_found_and_counted_once(client, period):
     assert groups["kind", "proposal"]["announced"] == 1
     assert groups["theme", "ai"]["status_changes"] == 1
     page = response.content.decode()
-    assert "Work began" in page and "Ministry report" in page
+    assert "Work began" in page and "Ministry report" in page and SOURCE_QUOTE in page
     assert "seed" not in page.lower()
 
 
@@ -151,10 +154,16 @@ def test_bad_dates_or_filters_are_a_400(client, period, query):
 def test_changes_cost_the_same_queries_whatever_the_size(client, period, django_assert_num_queries, extra):
     for n in range(extra):
         initiative = InitiativeFactory(slug=f"more-{n}", proposed_on=datetime.date(2025, 2, 2))
-        StatusUpdateFactory(initiative=initiative, reported_on=datetime.date(2025, 3, 3)).sources.add(period["source"])
+        CitationFactory(
+            update=StatusUpdateFactory(initiative=initiative, reported_on=datetime.date(2025, 3, 3)),
+            source=period["source"],
+        )
         initiative.themes.add(*period["changed"].themes.all())
         MilestoneFactory(initiative=initiative, due_on=datetime.date(2025, 3, 31))
-    with django_assert_num_queries(17):
+    # 4 sections x (list, by kind, by theme), the changing updates and their citations, the listed
+    # initiatives' themes, theme names for the counts and the form, and the data version read by each
+    # of the two cached parts (the data, the rendered lists): 18 whatever the number of initiatives.
+    with django_assert_num_queries(18):
         assert client.get(f"/changes/?{PERIOD}").status_code == 200
 
 
