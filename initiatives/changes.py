@@ -29,7 +29,7 @@ from .models import Citation, Initiative, Milestone, StatusUpdate, Theme
 from .timetravel import AS_OF_PARAM, parse_date_parameter
 from .translation import localized_value, translated
 from .views import bad_request
-from .vocabularies import InitiativeKind, Status
+from .vocabularies import DatePrecision, InitiativeKind, Status
 
 FROM_PARAM = "from"
 TO_PARAM = "to"
@@ -133,9 +133,7 @@ class Changes:
                 status_changes,
             ),
             "announced": self._initiative_section(
-                announced.order_by("first_evidenced_on", "title", "pk").values(
-                    *INITIATIVE_VALUES, "first_evidenced_on", "first_evidenced_precision"
-                ),
+                announced.order_by("title", "pk").values(*INITIATIVE_VALUES, "known_from", "first_update_known_from"),
                 announced,
             ),
             "milestones_achieved": self._milestone_section(achieved.order_by("achieved_on", "title", "pk"), achieved),
@@ -253,7 +251,9 @@ def change_fields(row):
             "to_progress": row["current_progress"],
             "update_id": row["current_update_id"],
         }
-    return {"on": row["first_evidenced_on"], "on_precision": row["first_evidenced_precision"]}
+    # The day the tracker first has it on record (Initiative.announced_on, from the same two dates).
+    days = [day for day in (row["known_from"], row["first_update_known_from"]) if day]
+    return {"on": min(days), "on_precision": DatePrecision.DAY}
 
 
 def milestone_entry(row):

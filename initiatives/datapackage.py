@@ -14,7 +14,6 @@ import json
 import zipfile
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -348,17 +347,12 @@ def _as_it_stood(update, as_of):
     return update
 
 
-def _source_ids(as_of):
-    sources = Source.objects.all()
-    if as_of:
-        sources = sources.filter(Q(published_on__isnull=True) | Q(published_on__lte=as_of))
-    return sources
-
-
 def resource_rows(name, as_of, absolute):
     """The rows of one resource as dicts keyed by its field names."""
-    updates = StatusUpdate.objects.published().as_of(as_of)
-    sources = _source_ids(as_of)
+    # Only what existed on the date, so every foreign key finds its row.
+    initiatives = Initiative.objects.announced(as_of).values("pk")
+    updates = StatusUpdate.objects.published().as_of(as_of).filter(initiative__in=initiatives)
+    sources = Source.objects.as_of(as_of)
     if name == "initiatives":
         return _initiative_rows(as_of, absolute)
     if name == "status-updates":
@@ -379,13 +373,13 @@ def resource_rows(name, as_of, absolute):
         )
     simple = {
         "organisations": Organisation.objects.order_by("pk"),
-        "organisation-roles": InitiativeOrganisation.objects.order_by("pk"),
+        "organisation-roles": InitiativeOrganisation.objects.filter(initiative__in=initiatives).order_by("pk"),
         "themes": Theme.objects.order_by("pk"),
-        "initiative-themes": Initiative.themes.through.objects.order_by("pk"),
-        "initiative-countries": InitiativeCountry.objects.order_by("pk"),
+        "initiative-themes": Initiative.themes.through.objects.filter(initiative__in=initiatives).order_by("pk"),
+        "initiative-countries": InitiativeCountry.objects.filter(initiative__in=initiatives).order_by("pk"),
         "sources": sources.order_by("pk"),
-        "relations": InitiativeRelation.objects.order_by("pk"),
-        "links": ExternalLink.objects.order_by("pk"),
+        "relations": InitiativeRelation.objects.as_of(as_of).order_by("pk"),
+        "links": ExternalLink.objects.filter(initiative__in=initiatives).order_by("pk"),
     }
     return simple[name].values()
 

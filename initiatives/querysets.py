@@ -25,7 +25,6 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
 from django.db.models import BooleanField, Case, Exists, F, FloatField, Max, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from .translation import SOURCE_LANGUAGE, column, language_code
@@ -316,8 +315,12 @@ class InitiativeQuerySet(KnownDatesQuerySet):
         (a first assessment counts as a change), annotated with both states; the update
         that made the change is current_update_id."""
         StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
-        reported_between = StatusUpdate.objects.published().filter(
-            initiative=OuterRef("pk"), reported_on__gt=start, reported_on__lte=end
+        # Known by the end but not by the start (a "2024" update counts from 2024-12-31).
+        reported_between = (
+            StatusUpdate.objects.published()
+            .as_of(end)
+            .exclude(known_by("known_from", start))
+            .filter(initiative=OuterRef("pk"))
         )
         same_status = Q(previous_status=F("current_status"))
         same_progress = Q(previous_progress=F("current_progress")) | Q(
@@ -334,28 +337,11 @@ class InitiativeQuerySet(KnownDatesQuerySet):
             .filter(Q(status_changed=True) | Q(progress_changed=True))
         )
 
-    def with_first_evidenced_on(self):
-        """Annotate first_evidenced_on: the earliest date the evidence puts the initiative
-        on record, its proposal date or its first published update, whichever is earlier."""
-        StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
-        first_update = (
-            StatusUpdate.objects.published().filter(initiative=OuterRef("pk")).order_by("reported_on", "created")[:1]
-        )
-        first_reported = Subquery(first_update.values("reported_on"))
-        # Least() is NULL on SQLite when either side is: coalesce each side with the other.
-        return self.annotate(
-            first_evidenced_on=Least(Coalesce("proposed_on", first_reported), Coalesce(first_reported, "proposed_on"))
-        ).annotate(
-            # Shown no more precisely than the evidence gives it.
-            first_evidenced_precision=Case(
-                When(first_evidenced_on=F("proposed_on"), then=F("proposed_on_precision")),
-                default=Subquery(first_update.values("reported_on_precision")),
-            )
-        )
-
     def announced_between(self, start, end):
-        """Initiatives first on record (first_evidenced_on) after ``start``, up to and on ``end``."""
-        return self.with_first_evidenced_on().filter(first_evidenced_on__gt=start, first_evidenced_on__lte=end)
+        """Initiatives that existed on ``end`` but not yet on ``start`` (``announced``), with
+        first_update_known_from for the model's ``announced_on``."""
+        existing_at_start = self.model.objects.announced(start).values("pk")
+        return self.announced(end).exclude(pk__in=existing_at_start).with_announced_on()
 
     def _ensure_current_status(self, as_of=None, stale_after_days=None):
         if "current_status" in self.query.annotations:
@@ -404,14 +390,18 @@ class InitiativeQuerySet(KnownDatesQuerySet):
             codes.sort(key=INVOLVEMENT_ORDER.index)
         return involvement
 
-    def involvement_counts(self, *fields):
-        """{(organisation slug, *field values): number of these initiatives} counting what
+    def involvement_counts(self, *fields, organisation_fields=()):
+        """{(organisation slug, *its organisation_fields, *field values): number of these initiatives} counting what
         ``involving`` matches: roles, plus the initiatives an organisation is the responsible
         body of without a role (so none is counted twice). Two grouped queries."""
         InitiativeOrganisation = apps.get_model("initiatives", "InitiativeOrganisation")
         with_role = (
             self.filter(organisation_roles__isnull=False)
-            .values_list("organisation_roles__organisation__slug", *fields)
+            .values_list(
+                "organisation_roles__organisation__slug",
+                *(f"organisation_roles__organisation__{name}" for name in organisation_fields),
+                *fields,
+            )
             .annotate(n=models.Count("pk", distinct=True))
             .order_by()
         )
@@ -421,7 +411,9 @@ class InitiativeQuerySet(KnownDatesQuerySet):
         responsible_only = (
             self.filter(responsible_body__isnull=False)
             .exclude(Exists(role_of_body))
-            .values_list("responsible_body__slug", *fields)
+            .values_list(
+                "responsible_body__slug", *(f"responsible_body__{name}" for name in organisation_fields), *fields
+            )
             .annotate(n=models.Count("pk"))
             .order_by()
         )

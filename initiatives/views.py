@@ -391,10 +391,12 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
     @staticmethod
     def _organisation_counts(base):
         """(slug, name, count) per organisation, counting what the organisation filter gives."""
-        counts = base.involvement_counts()
-        organisations = Organisation.objects.filter(slug__in=[slug for (slug,) in counts])
-        names = {row["slug"]: localized_value(row, "name") for row in organisations.values("slug", *translated("name"))}
-        return sorted(((slug, names[slug], n) for (slug,), n in counts.items()), key=lambda row: row[1].casefold())
+        names = translated("name")
+        counts = base.involvement_counts(organisation_fields=names)
+        rows = [
+            (key[0], localized_value(dict(zip(names, key[1:], strict=True)), "name"), n) for key, n in counts.items()
+        ]
+        return sorted(rows, key=lambda row: row[1].casefold())
 
     @staticmethod
     def _facet(key, label, rows, selected):

@@ -625,8 +625,10 @@ AS_OF_BANNER_QUERIES = 5
 # data version that keys their cache entries (initiatives/cache.py): "version" below.
 PAGE_QUERY_BUDGETS = {
     "dashboard": 8,  # version + grouped counts, recent, stale, overdue, upcoming, timeline programs + milestones
-    "list": 10,  # version + page count + rows + themes prefetch + one aggregate per facet (5) + flags
-    "list-filtered": 14,  # the same, plus the slug lookups that validate theme filters
+    # version + page count + rows + themes prefetch + one aggregate per facet (5, the organisation
+    # facet two: roles, and responsible bodies without a role) + flags
+    "list": 11,
+    "list-filtered": 15,  # the same, plus the slug lookups that validate theme filters
     "detail": 12,  # initiative + one prefetch per related table + the related initiatives' statuses
     "updates": 4,  # version + count + rows + sources prefetch
     "organisation": 3,
