@@ -45,10 +45,16 @@ ENDPOINTS = [
     ("API initiatives", "/api/initiatives/"),
     ("API status updates", "/api/status-updates/"),
     ("CSV of one initiative's updates", "/updates.csv?initiative=demo-17"),
+    # What changed in a quarter of the synthetic data's span (issue 18).
+    ("changes page", "/changes/?from=2024-01-01&to=2024-03-31"),
+    ("filtered changes page", "/changes/?from=2024-01-01&to=2024-03-31&kind=program&status=in_progress"),
+    ("API changes", "/api/changes/?from=2024-01-01&to=2024-03-31"),
 ]
+# BENCH_TAG keeps parallel runs (several engineers on one machine) out of each other's databases.
+TAG = os.environ.get("BENCH_TAG", "")
 DATABASES = {
-    "sqlite": lambda size: f"sqlite:///{tempfile.gettempdir()}/tracker_bench_{size}.sqlite3",
-    "postgresql": lambda size: f"postgres://postgres@127.0.0.1:5432/tracker_bench_{size}",
+    "sqlite": lambda size: f"sqlite:///{tempfile.gettempdir()}/tracker_bench{TAG}_{size}.sqlite3",
+    "postgresql": lambda size: f"postgres://postgres@127.0.0.1:5432/tracker_bench{TAG}_{size}",
 }
 
 CSV_MEMORY = """
@@ -74,7 +80,7 @@ def environment(database_url):
         SECRET_KEY="bench-only-" + "x" * 50,
         ALLOWED_HOSTS="127.0.0.1,testserver",
         SECURE_SSL_REDIRECT="0",
-        REDIS_URL="redis://127.0.0.1:6379/14",
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
         CACHE_KEY_PREFIX=f"bench-{time.time_ns()}",
         API_ANON_RATE="100000000/minute",
         LOG_LEVEL="ERROR",
@@ -159,14 +165,17 @@ def measure(database, size, args):
     server = serve(env, port)
     results = {}
     try:
-        for _name, path in ENDPOINTS:  # warm every worker's connections and caches
+        endpoints = [(name, path) for name, path in ENDPOINTS if not args.only or name in args.only]
+        for _name, path in endpoints:  # warm every worker's connections and caches
             subprocess.run(["wrk", "-t1", "-c2", "-d1s", base + path], capture_output=True, check=True)
-        for name, path in ENDPOINTS:
+        for name, path in endpoints:
             results[name] = wrk(base + path, args)
             print(f"{database} {size} {name}: {results[name]}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if args.only:
+        return {"endpoints": results}
     rows, peak, idle = csv_peak_memory(env)
     return {"endpoints": results, "csv": {"rows": rows, "peak_mb": peak, "idle_mb": idle}}
 
@@ -222,7 +231,15 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--sizes", type=int, nargs=2, default=[100, 10000])
     parser.add_argument("--databases", nargs="+", default=list(DATABASES), choices=list(DATABASES))
+    parser.add_argument(
+        "--only", nargs="+", default=[], help="Measure these endpoints (by name) only; prints, keeps RESULTS.md."
+    )
     args = parser.parse_args()
+    if args.only:
+        for database in args.databases:
+            for size in args.sizes:
+                measure(database, size, args)
+        return
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     # Results of databases not measured this time are kept from the last run.
     saved = ROOT / "bench" / "out" / "site_bench.json"

@@ -234,3 +234,18 @@ class UpdateCsvView(CsvExportView):
             "published": _bool(obj.published),
         }
         return [values[column] for column in self.columns]
+
+
+def csv_response(columns, rows, filename):
+    """A streamed UTF-8 CSV of rows that are not one queryset (the changes between two
+    dates): the header, then each row with every cell neutralised."""
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield writer.writerow(columns)
+        for row in rows:
+            yield writer.writerow([neutralise_formula(cell) for cell in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -14,7 +14,6 @@ from django_countries import countries
 from .models import (
     Initiative,
     InitiativeCountry,
-    InitiativeOrganisation,
     Milestone,
     Organisation,
     Source,
@@ -119,9 +118,11 @@ class InitiativeRelatedFilters(StrictBooleansFilterSet):
     def filter_organisation(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(
-            initiative_exists(InitiativeOrganisation, "initiative", self.initiative_ref, organisation__in=value)
-        )
+        # Roles and the responsible body alike: the same query as the organisation's page.
+        if queryset.model is Initiative:
+            return queryset.involving(value)
+        involving = Initiative.objects.involving(value).filter(pk=OuterRef(self.initiative_ref))
+        return queryset.filter(Exists(involving))
 
     def filter_country(self, queryset, name, value):
         if not value:

@@ -28,11 +28,13 @@ from django.db.models import BooleanField, Case, Exists, F, FloatField, Max, Min
 from django.utils import timezone
 
 from .translation import SOURCE_LANGUAGE, column, language_code
+from .vocabularies import Involvement
 
 # No stemming: the content is written in English, Russian and Kazakh.
 SEARCH_CONFIG = "simple"
 MAX_SEARCH_WORDS = 8
 SUBQUERY_FENCE = 10**9
+INVOLVEMENT_ORDER = Involvement.values
 
 
 def update_document(language=SOURCE_LANGUAGE):
@@ -276,8 +278,7 @@ class InitiativeQuerySet(KnownDatesQuerySet):
         an initiative with no published update gets None for all of them and
         is not stale (it is "not yet assessed").
         """
-        StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
-        latest = StatusUpdate.objects.standing(as_of).as_of(as_of).filter(initiative=OuterRef("pk")).latest_first()
+        latest = self._latest_update(as_of)
         Milestone = apps.get_model("initiatives", "Milestone")
         overdue = Milestone.objects.overdue(as_of, of_announced=False).filter(initiative=OuterRef("pk"))
         cutoff = self._stale_cutoff(as_of, stale_after_days)
@@ -299,6 +300,56 @@ class InitiativeQuerySet(KnownDatesQuerySet):
             )
         )
 
+    @staticmethod
+    def _latest_update(as_of):
+        """The latest standing (published, not withdrawn) update known by the date, as a
+        subquery on the outer initiative."""
+        StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
+        return StatusUpdate.objects.standing(as_of).as_of(as_of).filter(initiative=OuterRef("pk")).latest_first()
+
+    def with_previous_status(self, as_of):
+        """Annotate previous_status, previous_progress and previous_update_id: what
+        with_current_status would have said on ``as_of`` (the start of a comparison)."""
+        latest = self._latest_update(as_of)
+        return self.annotate(
+            previous_status=Subquery(latest.values("status")[:1]),
+            previous_progress=Subquery(latest.values("progress")[:1]),
+            previous_update_id=Subquery(latest.values("pk")[:1]),
+        )
+
+    def changed_between(self, start, end):
+        """Initiatives whose status or progress on ``end`` differs from that on ``start``
+        (a first assessment counts as a change), annotated with both states; the update
+        that made the change is current_update_id."""
+        StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
+        # Known by the end but not by the start (a "2024" update counts from 2024-12-31).
+        reported_between = (
+            StatusUpdate.objects.published()
+            .as_of(end)
+            .exclude(known_by("known_from", start))
+            .filter(initiative=OuterRef("pk"))
+        )
+        same_status = Q(previous_status=F("current_status"))
+        same_progress = Q(previous_progress=F("current_progress")) | Q(
+            previous_progress__isnull=True, current_progress__isnull=True
+        )
+        return (
+            self._ensure_current_status(end)
+            .with_previous_status(start)
+            .filter(Exists(reported_between))
+            .annotate(
+                status_changed=Case(When(same_status, then=Value(False)), default=Value(True)),
+                progress_changed=Case(When(same_progress, then=Value(False)), default=Value(True)),
+            )
+            .filter(Q(status_changed=True) | Q(progress_changed=True))
+        )
+
+    def announced_between(self, start, end):
+        """Initiatives that existed on ``end`` but not yet on ``start`` (``announced``), with
+        first_update_known_from for the model's ``announced_on``."""
+        existing_at_start = self.model.objects.announced(start).values("pk")
+        return self.announced(end).exclude(pk__in=existing_at_start).with_announced_on()
+
     def _ensure_current_status(self, as_of=None, stale_after_days=None):
         if "current_status" in self.query.annotations:
             return self
@@ -318,6 +369,65 @@ class InitiativeQuerySet(KnownDatesQuerySet):
 
     def with_status(self, statuses, as_of=None):
         return self._ensure_current_status(as_of).filter(current_status__in=statuses)
+
+    def involving(self, organisations):
+        """Initiatives an organisation (or any of several) leads, partners, supports or is
+        the responsible body of: the one definition the organisation page, the list's
+        organisation filter and the API share. Through EXISTS, so nothing is listed twice."""
+        if isinstance(organisations, models.Model):
+            organisations = [organisations]
+        InitiativeOrganisation = apps.get_model("initiatives", "InitiativeOrganisation")
+        roles = InitiativeOrganisation.objects.filter(initiative=OuterRef("pk"), organisation__in=organisations)
+        return self.filter(Exists(roles) | Q(responsible_body__in=organisations))
+
+    @staticmethod
+    def involvement(organisation):
+        """{initiative id: [Involvement codes]}: each role the organisation has, then
+        "responsible_body" where it is one; one query for any number of initiatives."""
+        InitiativeOrganisation = apps.get_model("initiatives", "InitiativeOrganisation")
+        Initiative = apps.get_model("initiatives", "Initiative")
+        roles = InitiativeOrganisation.objects.filter(organisation=organisation).values_list("initiative_id", "role")
+        responsible = Initiative.objects.filter(responsible_body=organisation).values_list(
+            "pk", Value("responsible_body", output_field=models.CharField())
+        )
+        involvement = {}
+        for initiative_id, code in sorted(roles.order_by().union(responsible.order_by(), all=True)):
+            involvement.setdefault(initiative_id, []).append(code)
+        for codes in involvement.values():
+            codes.sort(key=INVOLVEMENT_ORDER.index)
+        return involvement
+
+    def involvement_counts(self, *fields, organisation_fields=()):
+        """{(organisation slug, *its organisation_fields, *field values): number of these initiatives} counting what
+        ``involving`` matches: roles, plus the initiatives an organisation is the responsible
+        body of without a role (so none is counted twice). Two grouped queries."""
+        InitiativeOrganisation = apps.get_model("initiatives", "InitiativeOrganisation")
+        with_role = (
+            self.filter(organisation_roles__isnull=False)
+            .values_list(
+                "organisation_roles__organisation__slug",
+                *(f"organisation_roles__organisation__{name}" for name in organisation_fields),
+                *fields,
+            )
+            .annotate(n=models.Count("pk", distinct=True))
+            .order_by()
+        )
+        role_of_body = InitiativeOrganisation.objects.filter(
+            initiative=OuterRef("pk"), organisation=OuterRef("responsible_body")
+        )
+        responsible_only = (
+            self.filter(responsible_body__isnull=False)
+            .exclude(Exists(role_of_body))
+            .values_list(
+                "responsible_body__slug", *(f"responsible_body__{name}" for name in organisation_fields), *fields
+            )
+            .annotate(n=models.Count("pk"))
+            .order_by()
+        )
+        counts = {}
+        for *key, n in [*with_role, *responsible_only]:
+            counts[tuple(key)] = counts.get(tuple(key), 0) + n
+        return counts
 
     def search(self, query, as_of=None):
         """Initiatives matching every word of the query in their own text, or in the
@@ -427,6 +537,15 @@ class MilestoneQuerySet(KnownDatesQuerySet):
     def overdue(self, as_of=None, of_announced=True):
         """Due before the date and not achieved by it."""
         return self.known(as_of, of_announced).filter(due_on__lt=resolve_as_of(as_of)).exclude(self._achieved_by(as_of))
+
+    def achieved_between(self, start, end):
+        """Achieved as known on ``end`` but not yet on ``start``."""
+        return self.known(end).filter(self._achieved_by(end)).exclude(self._achieved_by(start))
+
+    def fell_overdue_between(self, start, end):
+        """Overdue on ``end`` but not on ``start``: due on or after the start, before the end,
+        and not achieved by the end."""
+        return self.overdue(end).filter(due_on__gte=start)
 
     def upcoming(self, as_of=None, within_days=None):
         """Due on or after the date and not achieved by it, soonest first."""

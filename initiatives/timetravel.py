@@ -26,24 +26,31 @@ def parse_iso_date(value):
     return datetime.date.fromisoformat(value)
 
 
-def parse_as_of(value):
-    """The date in ``value`` (YYYY-MM-DD), None when empty; ValidationError otherwise."""
+def parse_date_parameter(value, name):
+    """The date in ``value`` (YYYY-MM-DD, on or after EARLIEST_AS_OF), None when empty;
+    ValidationError naming the parameter otherwise (as_of, or /changes/'s from and to)."""
     if value is None or value == "":
         return None
     try:
         parsed = parse_iso_date(value)
     except ValueError:
         raise ValidationError(
-            _("as_of must be a date written YYYY-MM-DD, for example 2025-06-30; got %(value)r.")
-            % {"value": value[:40]},
-            code="invalid_as_of",
+            _("%(name)s must be a date written YYYY-MM-DD, for example 2025-06-30; got %(value)r.")
+            % {"name": name, "value": value[:40]},
+            code=f"invalid_{name}",
         ) from None
     if parsed < EARLIEST_AS_OF:
         raise ValidationError(
-            _("as_of must be a date written YYYY-MM-DD on or after %(earliest)s.") % {"earliest": EARLIEST_AS_OF},
-            code="invalid_as_of",
+            _("%(name)s must be a date written YYYY-MM-DD on or after %(earliest)s.")
+            % {"name": name, "earliest": EARLIEST_AS_OF},
+            code=f"invalid_{name}",
         )
     return parsed
+
+
+def parse_as_of(value):
+    """The ``as_of`` date in ``value``, None when empty; ValidationError otherwise."""
+    return parse_date_parameter(value, AS_OF_PARAM)
 
 
 class IsoDateField(forms.DateField):

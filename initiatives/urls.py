@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import exports, feeds, views
+from . import browse, changes, citing, datapackage, embeds, exports, feeds, views
 
 app_name = "initiatives"
 
@@ -21,6 +21,19 @@ urlpatterns = [
     path("sources/", views.SourceListView.as_view(), name="source-list"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("about/", views.AboutView.as_view(), name="about"),
+    # Issue 18: cite, download, compare, embed and browse.
+    path("initiatives/<slug:slug>/cite.bib", citing.BibTeXView.as_view(), name="initiative-cite-bibtex"),
+    path("initiatives/<slug:slug>/cite.json", citing.CslJsonView.as_view(), name="initiative-cite-csl"),
+    path("initiatives/<slug:slug>/badge.svg", embeds.BadgeView.as_view(), name="initiative-badge"),
+    path("embed/initiatives/<slug:slug>/", embeds.EmbedView.as_view(), name="initiative-embed"),
+    path("changes/", changes.ChangesView.as_view(), name="changes"),
+    path("changes.csv", changes.ChangesCsvView.as_view(), name="changes-csv"),
+    path("data/", datapackage.DataView.as_view(), name="data"),
+    path("data/tracker-data.zip", datapackage.PackageView.as_view(), name="data-package"),
+    path("organisations/", browse.OrganisationIndexView.as_view(), name="organisation-list"),
+    path("themes/", browse.ThemeIndexView.as_view(), name="theme-list"),
+    path("countries/", browse.CountryIndexView.as_view(), name="country-list"),
+    # (end of issue 18's routes)
     path("feeds/updates/", feeds.UpdatesFeed(), name="feed-updates"),
     path("feeds/initiatives/<slug:slug>/", feeds.InitiativeUpdatesFeed(), name="feed-initiative"),
     # Feeds per theme and per organisation (issue 17).

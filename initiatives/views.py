@@ -45,8 +45,8 @@ from .vocabularies import (
     RELATION_INVERSE_LABELS,
     STATUS_MEANINGS,
     InitiativeKind,
+    Involvement,
     RelationType,
-    Role,
     Status,
 )
 
@@ -355,7 +355,7 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
         base = self._facet_base(["organisation"])
         rows = []
         if base is not None:
-            rows = named_counts(InitiativeOrganisation.objects.filter(initiative__in=base.values("pk")), "organisation")
+            rows = self._organisation_counts(base)
         facets.append(self._facet("organisation", _("Organisation"), rows, selected))
 
         base = self._facet_base(["country"])
@@ -408,6 +408,16 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
             }
         )
         return facets
+
+    @staticmethod
+    def _organisation_counts(base):
+        """(slug, name, count) per organisation, counting what the organisation filter gives."""
+        names = translated("name")
+        counts = base.involvement_counts(organisation_fields=names)
+        rows = [
+            (key[0], localized_value(dict(zip(names, key[1:], strict=True)), "name"), n) for key, n in counts.items()
+        ]
+        return sorted(rows, key=lambda row: row[1].casefold())
 
     @staticmethod
     def _facet(key, label, rows, selected):
@@ -612,18 +622,10 @@ class OrganisationDetailView(AsOfMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        roles = {}
-        for initiative_id, role in InitiativeOrganisation.objects.filter(organisation=self.object).values_list(
-            "initiative_id", "role"
-        ):
-            roles.setdefault(initiative_id, []).append(role)
-        initiatives = list(
-            initiatives_with_status(self.as_of)
-            .filter(Q(pk__in=roles.keys()) | Q(responsible_body=self.object))
-            .order_by("title")
-        )
+        involvement = Initiative.objects.involvement(self.object)
+        initiatives = list(initiatives_with_status(self.as_of).involving(self.object).order_by("title"))
         for initiative in initiatives:
-            initiative.role_labels = [Role(role).label for role in sorted(roles.get(initiative.pk, []))]
+            initiative.role_labels = [Involvement(code).label for code in involvement.get(initiative.pk, [])]
         context["initiatives"] = initiatives
         return context
 

@@ -75,6 +75,15 @@ class Role(models.TextChoices):
     SUPPORTER = "supporter", _("Supporter")
 
 
+class Involvement(models.TextChoices):
+    """How an organisation is involved in an initiative: a role, or being its responsible body."""
+
+    LEAD = Role.LEAD.value, Role.LEAD.label
+    PARTNER = Role.PARTNER.value, Role.PARTNER.label
+    SUPPORTER = Role.SUPPORTER.value, Role.SUPPORTER.label
+    RESPONSIBLE_BODY = "responsible_body", _("Responsible body")
+
+
 class RelationType(models.TextChoices):
     PART_OF = "part_of", _("Part of")
     DEPENDS_ON = "depends_on", _("Depends on")

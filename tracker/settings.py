@@ -289,6 +289,13 @@ SPECTACULAR_SETTINGS = {
 # An initiative is stale when its last published update is older than this.
 TRACKER_STALE_AFTER_DAYS = int(os.environ.get("TRACKER_STALE_AFTER_DAYS", "180"))
 
+# The licence of the published data: on /about/, /data/ and in the data package.
+TRACKER_DATA_LICENCE = {
+    "name": os.environ.get("DATA_LICENCE_NAME", "CC-BY-4.0"),
+    "title": os.environ.get("DATA_LICENCE_TITLE", "Creative Commons Attribution 4.0 International"),
+    "path": os.environ.get("DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

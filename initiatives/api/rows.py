@@ -11,7 +11,7 @@ from ``Initiative.objects.with_current_status(as_of)`` and friends in
 import datetime
 from collections import defaultdict
 
-from django.db.models import F, Q
+from django.db.models import Q
 
 from ..corrections import revisions_by_update
 from ..models import (
@@ -256,12 +256,18 @@ def attach_update_sources(rows, as_of=None):
 
 
 def attach_organisation_initiatives(row, as_of):
-    row["initiatives"] = list(
+    """One entry per role the organisation has (and one for being the responsible body):
+    the initiatives Initiative.objects.involving matches, as the page and the filter do."""
+    involvement = Initiative.objects.involvement(row["id"])
+    initiatives = (
         Initiative.objects.with_current_status(as_of)
-        .filter(organisation_roles__organisation_id=row["id"])
-        .order_by("title", "organisation_roles__role")
-        .values(*INITIATIVE_SUMMARY_FIELDS, role=F("organisation_roles__role"))
+        .involving([row["id"]])
+        .order_by("title", "pk")
+        .values(*INITIATIVE_SUMMARY_FIELDS)
     )
+    row["initiatives"] = [
+        {**initiative, "role": role} for initiative in initiatives for role in involvement.get(initiative["id"], [])
+    ]
     return row
 
 

@@ -22,6 +22,7 @@ from ..vocabularies import (
     STATUS_MEANINGS,
     DatePrecision,
     InitiativeKind,
+    Involvement,
     LinkKind,
     OrganisationKind,
     RelationType,
@@ -29,6 +30,7 @@ from ..vocabularies import (
     SourceKind,
     Status,
 )
+from .page_citation import PageCitationSerializer, page_citation_dict
 
 # The status enum's description in the schema lists every value with its label and meaning.
 STATUS_CHOICES = [(status.value, f"{status.label}. {STATUS_MEANINGS[status]}") for status in Status]
@@ -64,6 +66,7 @@ class Vocabulary:
         self.source_kind = {kind.value: str(kind.label) for kind in SourceKind}
         self.link_kind = {kind.value: str(kind.label) for kind in LinkKind}
         self.role = {role.value: str(role.label) for role in Role}
+        self.involvement = {involvement.value: str(involvement.label) for involvement in Involvement}
         self.relation = {kind.value: str(kind.label) for kind in RelationType}
         self.relation_inverse = {kind.value: str(label) for kind, label in RELATION_INVERSE_LABELS.items()}
         self._countries = {}
@@ -574,6 +577,7 @@ class InitiativeDetailSerializer(InitiativeSerializer):
     milestones = MilestoneSerializer(
         many=True, read_only=True, help_text="Soonest due first, achieved/overdue as of today (or `as_of`)."
     )
+    citation = PageCitationSerializer(read_only=True)
 
     def to_representation(self, row):
         data = super().to_representation(row)
@@ -582,6 +586,7 @@ class InitiativeDetailSerializer(InitiativeSerializer):
         data["sources"] = [source_dict(source, links, vocabulary) for source in row["sources"]]
         data["updates"] = [status_update_dict(update, links, vocabulary) for update in row["updates"]]
         data["milestones"] = [milestone_dict(milestone, links, vocabulary) for milestone in row["milestones"]]
+        data["citation"] = page_citation_dict(row, links, vocabulary)
         return data
 
 
@@ -599,9 +604,9 @@ class InitiativeSummarySerializer(InitiativeRefSerializer):
 
 
 class OrganisationInitiativeSerializer(InitiativeSummarySerializer):
-    """An initiative the organisation has a role in."""
+    """An initiative the organisation has a role in, or is the responsible body of (one entry each)."""
 
-    role = serializers.ChoiceField(choices=Role.choices, read_only=True)
+    role = serializers.ChoiceField(choices=Involvement.choices, read_only=True)
     role_label = serializers.CharField(read_only=True)
 
 
@@ -616,7 +621,7 @@ def initiative_summary_dict(row, links, vocabulary):
         stale=row["is_stale"],
     )
     if "role" in row:
-        data.update(role=row["role"], role_label=vocabulary.role.get(row["role"], row["role"]))
+        data.update(role=row["role"], role_label=vocabulary.involvement[row["role"]])
     return data
 
 
@@ -652,7 +657,10 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     """An organisation with the initiatives it has a role in."""
 
     initiatives = OrganisationInitiativeSerializer(
-        many=True, read_only=True, help_text="Initiatives it has a role in, with their status as of today or `as_of`."
+        many=True,
+        read_only=True,
+        help_text="Initiatives it leads, partners, supports or is the responsible body of (one entry per role), "
+        "with their status as of today or `as_of`: the same initiatives as `/api/initiatives/?organisation=`.",
     )
 
     def to_representation(self, row):

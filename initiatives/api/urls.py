@@ -1,8 +1,10 @@
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import changes, views
 
 app_name = "api"
 
@@ -26,6 +28,14 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file, so the
     # Content-Security-Policy needs no 'unsafe-inline'; its assets come from
     # drf_spectacular_sidecar's static files, never a CDN.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Swagger UI draws its icons as data: images; this page alone allows them (scripts and
+    # styles stay 'self' only: templates/drf_spectacular/swagger_ui.html has no inline code).
+    path(
+        "docs/",
+        csp_update({"img-src": [SELF, "data:"]})(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
+    # Issue 18: what changed between two dates.
+    path("changes/", changes.ChangesView.as_view(), name="changes"),
     *router.urls,
 ]
