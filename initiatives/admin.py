@@ -6,7 +6,6 @@ from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied
-from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
@@ -17,9 +16,9 @@ from django.utils.html import format_html
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .conflicts import ConflictGuardedAdmin, ConflictGuardedInline
 from .corrections import deletion_refusal
 from .csvformat import STATUS_UPDATE_COLUMNS
 from .forms import (
@@ -71,15 +70,6 @@ def axes_lockout_response(request, original_response=None, credentials=None):
     return render(request, "admin/lockout.html", context, status=429)
 
 
-class ConflictGuardedAdmin(SimpleHistoryAdmin):
-    """Reverting to an old version is a save too: it runs in a transaction, as
-    the change view does, so the conflict check can lock the row."""
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().history_form_view(request, object_id, version_id, extra_context)
-
-
 # --- Initiatives ----------------------------------------------------------------------
 
 
@@ -114,7 +104,7 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class StatusUpdateInline(admin.StackedInline):
+class StatusUpdateInline(ConflictGuardedInline, admin.StackedInline):
     model = StatusUpdate
     form = StatusUpdateInlineAdminForm
     formset = StatusUpdateInlineFormSet
@@ -130,7 +120,6 @@ class StatusUpdateInline(admin.StackedInline):
         ("revision_note", "revised_on"),
         ("withdrawn_on", "withdrawal_reason"),
         "author",
-        "seen_version",
     ]
     readonly_fields = ["author", "revised_on", "withdrawn_on", "withdrawal_reason"]
     show_change_link = True
@@ -141,7 +130,7 @@ class StatusUpdateInline(admin.StackedInline):
         return formset
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ConflictGuardedInline, admin.TabularInline):
     model = Milestone
     extra = 0
     fields = [
@@ -158,25 +147,25 @@ class MilestoneInline(admin.TabularInline):
     show_change_link = True
 
 
-class OrganisationRoleInline(admin.TabularInline):
+class OrganisationRoleInline(ConflictGuardedInline, admin.TabularInline):
     model = InitiativeOrganisation
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class CountryInline(admin.TabularInline):
+class CountryInline(ConflictGuardedInline, admin.TabularInline):
     model = InitiativeCountry
     extra = 0
 
 
-class RelationInline(admin.TabularInline):
+class RelationInline(ConflictGuardedInline, admin.TabularInline):
     model = InitiativeRelation
     fk_name = "from_initiative"
     extra = 0
     autocomplete_fields = ["to_initiative"]
 
 
-class ExternalLinkInline(admin.TabularInline):
+class ExternalLinkInline(ConflictGuardedInline, admin.TabularInline):
     model = ExternalLink
     extra = 0
 
@@ -211,7 +200,6 @@ class InitiativeAdmin(ConflictGuardedAdmin):
                     ("description", "description_ru", "description_kk"),
                     "themes",
                     "sources",
-                    "seen_version",
                 ]
             },
         ),
@@ -301,7 +289,6 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
         "published",
         ("revision_note", "revised_on"),
         ("withdrawn_on", "withdrawal_reason"),
-        "seen_version",
         ("author", "created", "modified"),
     ]
 
@@ -475,7 +462,7 @@ def side_by_side(fields):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(TranslationsSideBySide, SimpleHistoryAdmin):
+class MilestoneAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
     list_display = ["title", "initiative", "due_on", "achieved_on", "overdue"]
     list_filter = ["initiative__kind", "due_on", "achieved_on"]
     list_select_related = ["initiative"]
@@ -492,7 +479,7 @@ class MilestoneAdmin(TranslationsSideBySide, SimpleHistoryAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslationsSideBySide, SimpleHistoryAdmin):
+class OrganisationAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "name_ru", "name_kk", "slug", "description"]
@@ -500,7 +487,7 @@ class OrganisationAdmin(TranslationsSideBySide, SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(ConflictGuardedAdmin):
     list_display = ["name", "name_ru", "name_kk", "slug"]
     search_fields = ["name", "name_ru", "name_kk", "slug"]
     fields = [("name", "name_ru", "name_kk"), "slug", ("description", "description_ru", "description_kk")]
@@ -508,7 +495,7 @@ class ThemeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(TranslationsSideBySide, SimpleHistoryAdmin):
+class SourceAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
     list_display = ["title", "publisher", "kind", "published_on", "reference"]
     list_filter = ["kind", "published_on"]
     search_fields = ["title", "title_ru", "title_kk", "publisher", "author", "reference", "url"]
@@ -520,7 +507,7 @@ class SourceAdmin(TranslationsSideBySide, SimpleHistoryAdmin):
 
 
 @admin.register(InitiativeOrganisation)
-class InitiativeOrganisationAdmin(SimpleHistoryAdmin):
+class InitiativeOrganisationAdmin(ConflictGuardedAdmin):
     list_display = ["initiative", "organisation", "role"]
     list_filter = ["role"]
     list_select_related = ["initiative", "organisation"]
@@ -529,7 +516,7 @@ class InitiativeOrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InitiativeCountry)
-class InitiativeCountryAdmin(SimpleHistoryAdmin):
+class InitiativeCountryAdmin(ConflictGuardedAdmin):
     list_display = ["initiative", "country"]
     list_filter = ["country"]
     list_select_related = ["initiative"]
@@ -538,7 +525,7 @@ class InitiativeCountryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InitiativeRelation)
-class InitiativeRelationAdmin(SimpleHistoryAdmin):
+class InitiativeRelationAdmin(ConflictGuardedAdmin):
     list_display = ["from_initiative", "relation_type", "to_initiative"]
     list_filter = ["relation_type"]
     list_select_related = ["from_initiative", "to_initiative"]
@@ -547,7 +534,7 @@ class InitiativeRelationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ExternalLink)
-class ExternalLinkAdmin(SimpleHistoryAdmin):
+class ExternalLinkAdmin(ConflictGuardedAdmin):
     list_display = ["initiative", "kind", "label", "url"]
     list_filter = ["kind"]
     list_select_related = ["initiative"]
