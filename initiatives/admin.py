@@ -6,7 +6,7 @@ from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .conflicts import ConflictGuardedAdmin, ConflictGuardedInline
 from .corrections import deletion_refusal
-from .csvformat import STATUS_UPDATE_COLUMNS
 from .forms import (
     CitationInlineFormSet,
     InitiativeAdminForm,
@@ -41,7 +40,7 @@ from .models import (
     StatusUpdate,
     Theme,
 )
-from .resources import parse_status_updates
+from .resources import COLUMNS, REQUIRED_COLUMNS, StatusUpdateResource, run_import
 from .translation import TRANSLATED_LANGUAGES, translated
 from .vocabularies import NOT_ASSESSED_LABEL, NOT_ASSESSED_MEANING, STATUS_MEANINGS, Status
 
@@ -350,6 +349,13 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if self._changes_nothing(form, change) and any(formset.has_changed() for formset in formsets):
+            # Only the citations changed: they are part of what the update says, so
+            # they get an audit record (and a new version) of their own. A fresh copy
+            # is saved: the form's instance holds the values the editor was shown.
+            update = StatusUpdate.objects.get(pk=form.instance.pk)
+            update._history_user = request.user
+            update.save()
         # The audit record was written with the update, before its citations.
         services.record_citations_in_history(update=form.instance)
 
@@ -388,51 +394,69 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
                 self.admin_site.admin_view(self.import_csv_view),
                 name="initiatives_statusupdate_import_csv",
             ),
+            path(
+                "export-csv/",
+                self.admin_site.admin_view(self.export_csv_view),
+                name="initiatives_statusupdate_export_csv",
+            ),
             *super().get_urls(),
         ]
 
+    def export_csv_view(self, request):
+        """The updates of the changelist as filtered (drafts too), in the import's
+        format: each row with its id and the version it was exported at."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queryset = self.get_changelist_instance(request).get_queryset(request)
+        dataset = StatusUpdateResource().export(StatusUpdateResource.export_queryset(queryset))
+        response = HttpResponse(dataset.csv, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="status-updates-for-editing.csv"'
+        return response
+
     def import_csv_view(self, request):
-        """Upload, preview (a dry run that writes nothing), then confirm."""
-        if not self.has_add_permission(request):
+        """Upload, dry run (writes nothing), then confirm (applies exactly that)."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": gettext("Import status updates from CSV"),
-            "columns": STATUS_UPDATE_COLUMNS,
+            "columns": COLUMNS,
+            "required_columns": REQUIRED_COLUMNS,
         }
         if request.method == "POST" and "csv_text" in request.POST:
             try:
-                _parsed, created = services.import_status_updates(
-                    csv_text=request.POST["csv_text"], author=request.user
-                )
+                report = services.import_status_updates(csv_text=request.POST["csv_text"], author=request.user)
             except services.ImportRejected as rejected:
-                context["parsed"] = rejected.parsed
+                context["report"] = rejected.report
             else:
                 self.message_user(
                     request,
-                    ngettext("Imported %(count)d status update.", "Imported %(count)d status updates.", len(created))
-                    % {"count": len(created)},
+                    gettext("Imported: %(created)d created, %(changed)d changed, %(unchanged)d unchanged.")
+                    % {"created": report.created, "changed": report.changed, "unchanged": report.unchanged},
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:initiatives_statusupdate_changelist"))
         elif request.method == "POST":
-            upload = request.FILES.get("csv_file")
-            if upload is None:
-                context["upload_error"] = gettext("Choose a CSV file.")
-            elif upload.size > MAX_IMPORT_BYTES:
-                context["upload_error"] = gettext("The file is larger than %(size)s; split it into smaller files.") % {
-                    "size": filesizeformat(MAX_IMPORT_BYTES)
-                }
-            else:
-                try:
-                    csv_text = upload.read().decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    context["upload_error"] = gettext("The file is not UTF-8 text; save it as CSV UTF-8.")
-                else:
-                    context["parsed"] = parse_status_updates(csv_text)
-                    context["csv_text"] = csv_text
+            csv_text, context["upload_error"] = self._read_upload(request.FILES.get("csv_file"))
+            if csv_text is not None:
+                context["report"] = run_import(csv_text, user=request.user, dry_run=True)
+                context["csv_text"] = csv_text
         return TemplateResponse(request, "admin/initiatives/statusupdate/import_csv.html", context)
+
+    @staticmethod
+    def _read_upload(upload):
+        """(text, None) or (None, why not)."""
+        if upload is None:
+            return None, gettext("Choose a CSV file.")
+        if upload.size > MAX_IMPORT_BYTES:
+            return None, gettext("The file is larger than %(size)s; split it into smaller files.") % {
+                "size": filesizeformat(MAX_IMPORT_BYTES)
+            }
+        try:
+            return upload.read().decode("utf-8-sig"), None
+        except UnicodeDecodeError:
+            return None, gettext("The file is not UTF-8 text; save it as CSV UTF-8.")
 
 
 # --- Milestones and reference data -------------------------------------------------------

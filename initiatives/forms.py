@@ -21,9 +21,8 @@ class StatusUpdateRulesMixin:
 
     def clean(self):
         cleaned_data = super().clean()
-        reported_on = cleaned_data.get("reported_on")
-        if reported_on and reported_on > timezone.localdate():
-            self.add_error("reported_on", _("An update cannot be reported as of a future date."))
+        for name, message in status_update_rule_errors(reported_on=cleaned_data.get("reported_on")).items():
+            self.add_error(name, message)
         return cleaned_data
 
 
@@ -58,6 +57,14 @@ class RevisionNoteMixin:
                 },
             )
         return cleaned_data
+
+
+def status_update_rule_errors(*, reported_on):
+    """The rules above, by field: shared by the admin forms and the CSV import."""
+    errors = {}
+    if reported_on and reported_on > timezone.localdate():
+        errors["reported_on"] = _("An update cannot be reported as of a future date.")
+    return errors
 
 
 def percentage_field():

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from .corrections import deletion_refusal
 from .models import Citation, StatusUpdate
-from .resources import parse_status_updates
+from .resources import run_import
 
 
 @dataclass
@@ -145,28 +145,22 @@ def withdraw_updates(*, updates, reason, user):
 
 
 class ImportRejected(Exception):
-    def __init__(self, parsed):
+    def __init__(self, report):
         super().__init__("the file has errors")
-        self.parsed = parsed
+        self.report = report
 
 
 @transaction.atomic
 def import_status_updates(*, csv_text, author):
-    """Create the updates a CSV file describes, all or none.
+    """Apply a status-update CSV all or nothing: rows with an id update that
+    update, rows without one create one, unchanged rows write nothing.
 
-    The file is validated again here, inside the transaction that writes it, so
-    what is written is exactly what passed. Rows repeating an existing update
-    are skipped. Raises ImportRejected, writing nothing, if any row is bad.
+    The file is validated again here, inside the transaction that writes it and
+    with the rows it updates locked, so what is written is exactly what passed
+    and no row changed since the export is overwritten. Raises ImportRejected,
+    writing nothing, if any row is bad. Returns the report of what was done.
     """
-    parsed = parse_status_updates(csv_text)
-    if not parsed.is_valid:
-        raise ImportRejected(parsed)
-    created = []
-    for _row_number, row in parsed.rows:
-        values = {column: value for column, value in row.items() if column != "sources"}
-        update = StatusUpdate(author=author, **values)
-        update._history_user = author
-        update.save()
-        update.sources.set(row["sources"])
-        created.append(update)
-    return parsed, created
+    report = run_import(csv_text, user=author, dry_run=False)
+    if not report.is_valid:
+        raise ImportRejected(report)
+    return report

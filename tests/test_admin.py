@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from initiatives.csvformat import STATUS_UPDATE_COLUMNS
 from initiatives.models import (
     ExternalLink,
     Initiative,
@@ -633,123 +632,6 @@ def test_an_update_published_by_the_action_meanwhile_is_not_overwritten():
     assert "first_analyst changed published of this status update" in response.content.decode()
     update.refresh_from_db()
     assert update.published
-
-
-# --- CSV import ---------------------------------------------------------------------------
-
-IMPORT_URL = "/admin/initiatives/statusupdate/import-csv/"
-
-
-def csv_file(rows, header=STATUS_UPDATE_COLUMNS):
-    lines = [",".join(header)] + [",".join(row) for row in rows]
-    upload = io.BytesIO(("\n".join(lines) + "\n").encode())
-    upload.name = "updates.csv"
-    return upload
-
-
-@pytest.fixture
-def import_world():
-    return {
-        "initiative": InitiativeFactory(slug="digital-code"),
-        "other": InitiativeFactory(slug="cyber-shield"),
-        "source": SourceFactory(),
-        "second_source": SourceFactory(),
-    }
-
-
-def good_rows(world):
-    sources = f"{world['source'].pk};{world['second_source'].pk}"
-    return [
-        ["digital-code", "2025-06-01", "month", "adopted", "", "Code signed", "Signed into law.", sources, "true"],
-        ["cyber-shield", "2025-02-10", "day", "in_progress", "35", "'=Centre opened", "", "", "false"],
-    ]
-
-
-def test_csv_dry_run_shows_what_would_be_created_and_writes_nothing(analyst_client, import_world):
-    response = analyst_client.post(IMPORT_URL, {"csv_file": csv_file(good_rows(import_world))})
-
-    assert response.status_code == 200
-    parsed = response.context["parsed"]
-    assert parsed.is_valid
-    assert [row_number for row_number, _ in parsed.rows] == [2, 3]
-    content = response.content.decode()
-    assert "Dry run: 2 status updates would be created." in content
-    assert "Code signed" in content
-    assert not StatusUpdate.objects.exists()
-
-
-def test_csv_import_creates_the_updates_as_the_importing_analyst(analyst_client, analyst, import_world):
-    preview = analyst_client.post(IMPORT_URL, {"csv_file": csv_file(good_rows(import_world))})
-
-    response = analyst_client.post(IMPORT_URL, {"csv_text": preview.context["csv_text"]})
-
-    assert response.status_code == 302
-    signed = StatusUpdate.objects.get(initiative=import_world["initiative"])
-    assert signed.author == analyst
-    assert signed.published
-    assert signed.reported_on == datetime.date(2025, 6, 1)
-    assert signed.reported_on_precision == "month"
-    assert set(signed.sources.all()) == {import_world["source"], import_world["second_source"]}
-    assert signed.history.first().history_user == analyst
-    centre = StatusUpdate.objects.get(initiative=import_world["other"])
-    assert centre.headline == "=Centre opened"
-    assert centre.progress == 35
-    assert not centre.published
-
-
-def test_reimporting_the_same_rows_creates_nothing_twice(analyst_client, import_world):
-    text = analyst_client.post(IMPORT_URL, {"csv_file": csv_file(good_rows(import_world))}).context["csv_text"]
-    analyst_client.post(IMPORT_URL, {"csv_text": text})
-
-    again = analyst_client.post(IMPORT_URL, {"csv_file": csv_file(good_rows(import_world))})
-
-    assert [row_number for row_number, _ in again.context["parsed"].duplicates] == [2, 3]
-    assert StatusUpdate.objects.count() == 2
-
-
-@pytest.mark.parametrize(
-    ("column", "value", "reason"),
-    [
-        ("initiative", "no-such-initiative", "No initiative has the slug “no-such-initiative”"),
-        ("status", "done", "“done” is not a status"),
-        ("reported_on", "2025-13-45", "reported_on: Enter a valid date."),
-        ("progress", "250", "progress: Progress is a percentage, 0 to 100."),
-        ("sources", "", "sources: A published update must cite at least one source"),
-        ("sources", "999999", "sources: Select a valid choice."),
-        ("reported_on", "2999-01-01", "reported_on: An update cannot be reported as of a future date."),
-        ("published", "maybe", "published: Write true or false"),
-    ],
-)
-def test_one_bad_row_rejects_the_whole_file_and_writes_nothing(analyst_client, import_world, column, value, reason):
-    rows = good_rows(import_world)
-    rows.append(list(rows[0]))
-    rows[2][5] = "A third update"
-    rows[2][STATUS_UPDATE_COLUMNS.index(column)] = value
-    upload = csv_file(rows)
-
-    preview = analyst_client.post(IMPORT_URL, {"csv_file": upload})
-    confirm = analyst_client.post(IMPORT_URL, {"csv_text": upload.getvalue().decode()})
-
-    for response in (preview, confirm):
-        assert response.status_code == 200
-        content = response.content.decode()
-        assert "The file was rejected; nothing was imported." in content
-        assert [error.row for error in response.context["parsed"].row_errors] == [4]
-        assert reason in " ".join(response.context["parsed"].row_errors[0].messages)
-    assert not StatusUpdate.objects.exists()
-
-
-def test_a_file_with_other_columns_is_rejected(analyst_client, import_world):
-    header = [column for column in STATUS_UPDATE_COLUMNS if column != "sources"] + ["source_titles"]
-    response = analyst_client.post(IMPORT_URL, {"csv_file": csv_file([], header=header)})
-    assert "Missing: sources. Unexpected: source_titles." in response.content.decode()
-    assert not StatusUpdate.objects.exists()
-
-
-def test_import_needs_permission_to_add_updates():
-    client = Client()
-    client.force_login(UserFactory(is_staff=True))
-    assert client.get(IMPORT_URL).status_code == 403
 
 
 # --- Login throttling ----------------------------------------------------------------------
