@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,7 @@ from .models import (
     Theme,
 )
 from .resources import COLUMNS, REQUIRED_COLUMNS, StatusUpdateResource, run_import
+from .templatetags.tracker_tags import format_at_precision
 from .translation import TRANSLATED_LANGUAGES, translated
 from .vocabularies import NOT_ASSESSED_LABEL, NOT_ASSESSED_MEANING, STATUS_MEANINGS, Status
 
@@ -55,6 +57,36 @@ def status_label(status):
         return format_html('<span title="{}">{}</span>', NOT_ASSESSED_MEANING, NOT_ASSESSED_LABEL)
     status = Status(status)
     return format_html('<span title="{}">{}</span>', STATUS_MEANINGS[status], status.label)
+
+
+def shortened(text, length):
+    """Text cut to ``length`` characters for a list column, whole in the tooltip."""
+    short = Truncator(text).chars(length)
+    return format_html('<span title="{}">{}</span>', text, short) if short != text else text
+
+
+def warning(flag, label):
+    """A condition that needs an analyst's attention, shown as a warning, not a tick."""
+    if not flag:
+        return ""
+    return format_html('<span class="tracker-warning" role="img" aria-label="{0}">⚠ {0}</span>', label)
+
+
+class MyDraftsFilter(admin.SimpleListFilter):
+    """One click to the drafts the signed-in analyst wrote."""
+
+    title = _("mine")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("drafts", _("My drafts")), ("all", _("All I wrote"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "drafts":
+            return queryset.filter(author=request.user, published=False)
+        if self.value() == "all":
+            return queryset.filter(author=request.user)
+        return queryset
 
 
 def axes_lockout_response(request, original_response=None, credentials=None):
@@ -238,9 +270,9 @@ class InitiativeAdmin(ConflictGuardedAdmin):
     def last_update(self, obj):
         return obj.last_reported_on
 
-    @admin.display(description=_("stale"), boolean=True, ordering="is_stale")
+    @admin.display(description=_("stale"), ordering="is_stale")
     def stale(self, obj):
-        return obj.is_stale
+        return warning(obj.is_stale, gettext("Stale"))
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
@@ -270,8 +302,18 @@ class CitationInline(admin.StackedInline):
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(ConflictGuardedAdmin):
     form = StatusUpdateAdminForm
-    list_display = ["headline", "initiative", "reported_on", "status_label", "progress", "published", "author"]
-    list_filter = ["published", "status", "initiative__kind", "reported_on"]
+    # Seven narrow columns that fit a 1366 px laptop beside the filters: long
+    # headlines and titles are cut, with the full text as the tooltip.
+    list_display = ["headline_short", "initiative_short", "reported", "status_label", "progress", "published", "author"]
+    list_display_links = ["headline_short"]
+    list_filter = [
+        MyDraftsFilter,
+        ("initiative", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "published",
+        ("author", admin.RelatedOnlyFieldListFilter),
+        "initiative__kind",
+    ]
     list_select_related = ["initiative", "author"]
     search_fields = ["headline", "headline_ru", "headline_kk", "body", "initiative__title", "initiative__slug"]
     autocomplete_fields = ["initiative"]
@@ -294,6 +336,18 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):
         return status_label(obj.status)
+
+    @admin.display(description=_("headline"), ordering="headline")
+    def headline_short(self, obj):
+        return shortened(obj.headline, 60)
+
+    @admin.display(description=_("initiative"), ordering="initiative__title")
+    def initiative_short(self, obj):
+        return shortened(obj.initiative.title, 32)
+
+    @admin.display(description=_("reported on"), ordering="reported_on")
+    def reported(self, obj):
+        return format_at_precision(obj.reported_on, obj.reported_on_precision)
 
     def has_delete_permission(self, request, obj=None):
         # Published updates are the public record: only a superuser deletes one
@@ -487,7 +541,7 @@ def side_by_side(fields):
 
 @admin.register(Milestone)
 class MilestoneAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
-    list_display = ["title", "initiative", "due_on", "achieved_on", "overdue"]
+    list_display = ["title", "initiative", "due", "achieved", "overdue"]
     list_filter = ["initiative__kind", "due_on", "achieved_on"]
     list_select_related = ["initiative"]
     search_fields = ["title", "title_ru", "title_kk", "description", "initiative__title"]
@@ -497,9 +551,17 @@ class MilestoneAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_state()
 
-    @admin.display(description=_("overdue"), boolean=True, ordering="is_overdue")
+    @admin.display(description=_("overdue"), ordering="is_overdue")
     def overdue(self, obj):
-        return obj.is_overdue
+        return warning(obj.is_overdue, gettext("Overdue"))
+
+    @admin.display(description=_("due on"), ordering="due_on")
+    def due(self, obj):
+        return format_at_precision(obj.due_on, obj.due_on_precision)
+
+    @admin.display(description=_("achieved on"), ordering="achieved_on")
+    def achieved(self, obj):
+        return format_at_precision(obj.achieved_on, obj.achieved_on_precision)
 
 
 @admin.register(Organisation)
