@@ -75,7 +75,7 @@ def warning(flag, label):
 class MyDraftsFilter(admin.SimpleListFilter):
     """One click to the drafts the signed-in analyst wrote."""
 
-    title = _("mine")
+    title = _("my updates")
     parameter_name = "mine"
 
     def lookups(self, request, model_admin):
