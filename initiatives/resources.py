@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 from import_export.results import RowResult
@@ -46,9 +47,10 @@ COLUMNS = [
     "body_kk",
     "quotes",
     "published",
+    "revision_note",
 ]
 REQUIRED_COLUMNS = ["initiative", "reported_on", "status", "headline"]
-TEXT_COLUMNS = ["headline", "headline_ru", "headline_kk", "body", "body_ru", "body_kk"]
+TEXT_COLUMNS = ["headline", "headline_ru", "headline_kk", "body", "body_ru", "body_kk", "revision_note"]
 # One citation per line: "<source slug> | <quote>" (COMMON decision 5).
 QUOTE_SEPARATOR = "|"
 # The columns compared to say what a row changes ("id" and "version" identify it).
@@ -407,8 +409,25 @@ class StatusUpdateResource(resources.ModelResource):
             )
         if problems:
             errors.setdefault("quotes", []).extend(problems)
+        self._require_revision_note(instance, errors)
         if errors:
             raise ValidationError(errors)
+
+    def _require_revision_note(self, instance, errors):
+        """A published update is corrected in the open: a row that changes one
+        says what changed and why, and the update is marked revised today."""
+        if not (self._original and self._original["published"] and self._current_changes):
+            return
+        note = (instance.revision_note or "").strip()
+        if not note or note == (self._original["revision_note"] or "").strip():
+            errors.setdefault("revision_note", []).append(
+                gettext(
+                    "This update is published: say in revision_note what changed and why (readers see it), "
+                    "or leave the row as exported."
+                )
+            )
+            return
+        instance.revised_on = timezone.localdate()
 
     def _citations(self, errors):
         """((source, quote), ...) as the row gives them, else as stored."""

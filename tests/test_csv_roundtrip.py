@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from initiatives.models import StatusUpdate
 from initiatives.vocabularies import Status
@@ -102,8 +103,8 @@ def test_export_carries_id_version_translations_and_drafts(client_, world):
 def test_round_trip_two_changed_one_created_then_confirmed(client_, analyst, world):
     header, rows = export_rows(client_)
     first, second = world["updates"][:2]
-    by_id(rows, first).update(status="stalled", progress="55")
-    by_id(rows, second)["headline_ru"] = "Обновление"
+    by_id(rows, first).update(status="stalled", progress="55", revision_note="Stalled since March.")
+    by_id(rows, second).update(headline_ru="Обновление", revision_note="Russian headline added.")
     rows.append(
         {
             **dict.fromkeys(header, ""),
@@ -125,8 +126,12 @@ def test_round_trip_two_changed_one_created_then_confirmed(client_, analyst, wor
     assert report.is_valid, report.row_errors
     assert (report.created, report.changed, report.unchanged) == (1, 2, 2)
     changed = {outcome.update_id: outcome.changes for outcome in report.outcomes if outcome.kind == "changed"}
-    assert changed[first.pk] == [("status", "In progress", "Stalled"), ("progress", "0", "55")]
-    assert changed[second.pk] == [("headline_ru", "(empty)", "Обновление")]
+    assert changed[first.pk] == [
+        ("status", "In progress", "Stalled"),
+        ("progress", "0", "55"),
+        ("revision_note", "(empty)", "Stalled since March."),
+    ]
+    assert changed[second.pk][0] == ("headline_ru", "(empty)", "Обновление")
     assert "Dry run: 1 created, 2 changed, 2 unchanged." in preview.content.decode()
     assert StatusUpdate.history.count() == history_before
 
@@ -135,6 +140,8 @@ def test_round_trip_two_changed_one_created_then_confirmed(client_, analyst, wor
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, first.progress) == ("stalled", 55)
+    # Published updates are corrected in the open.
+    assert (first.revised_on, first.revision_note) == (timezone.localdate(), "Stalled since March.")
     assert second.headline_ru == "Обновление"
     new = StatusUpdate.objects.get(headline="A new update")
     assert new.author == analyst
@@ -158,7 +165,7 @@ def test_reimporting_an_unchanged_export_changes_nothing(client_, world):
 def test_a_row_changed_in_the_database_since_the_export_is_refused(client_, world):
     header, rows = export_rows(client_)
     target = world["updates"][0]
-    by_id(rows, target)["headline"] = "My headline"
+    by_id(rows, target).update(headline="My headline", revision_note="Reworded.")
     preview = dry_run(client_, header, rows)
     other = Client()
     other.force_login(AnalystFactory(username="colleague"))
@@ -213,7 +220,7 @@ def test_the_dry_run_refuses_a_row_changed_since_the_export_too(client_, world):
 )
 def test_one_bad_row_rejects_the_whole_file_naming_row_and_reason(client_, world, column, value, reason):
     header, rows = export_rows(client_)
-    rows[0]["headline"] = "A good change"
+    rows[0].update(headline="A good change", revision_note="Reworded.")
     rows[2][column] = value.format(slug=world["source"].slug)
     preview = dry_run(client_, header, rows)
     for response in (preview, client_.post(IMPORT_URL, {"csv_text": upload(header, rows).getvalue().decode()})):
@@ -233,6 +240,7 @@ def test_changing_a_quote_is_a_change_and_keeps_translations_of_kept_quotes(clie
     row = by_id(rows, update)
     assert row["quotes"] == f"{world['source'].slug} | {SOURCE_QUOTE}"
     row["quotes"] += f"\n{other.slug} | It says something else"
+    row["revision_note"] = "A second source."
 
     preview = dry_run(client_, header, rows)
     report = preview.context["report"]
@@ -250,11 +258,35 @@ def test_numbers_with_a_sign_and_stored_formula_text_are_not_formulas(client_, w
     assert by_id(rows, update)["body"] == "'=already stored"
     by_id(rows, update)["headline"] = "+7 percent"
     by_id(rows, update)["body_kk"] = "-5 градус"
+    by_id(rows, update)["revision_note"] = "Figures added."
 
     report = dry_run(client_, header, rows).context["report"]
 
     assert report.is_valid, report.row_errors
     assert report.changed == 1
+
+
+@pytest.mark.parametrize("note", [None, ""])
+def test_a_change_to_a_published_update_needs_a_new_revision_note(client_, world, note):
+    update = world["updates"][0]
+    StatusUpdate.objects.filter(pk=update.pk).update(revised_on=datetime.date(2025, 5, 1), revision_note="Old note.")
+    header, rows = export_rows(client_)
+    row = by_id(rows, update)
+    row["status"] = "stalled"
+    if note is not None:
+        row["revision_note"] = note
+
+    report = dry_run(client_, header, rows).context["report"]
+
+    assert [error.row for error in report.row_errors] == [rows.index(row) + 2]
+    assert "revision_note: This update is published" in report.row_errors[0].messages[0]
+
+
+def test_a_draft_changes_without_a_revision_note(client_, world):
+    header, rows = export_rows(client_)
+    by_id(rows, world["draft"])["headline"] = "Draft reworded"
+    report = dry_run(client_, header, rows).context["report"]
+    assert report.is_valid and report.changed == 1
 
 
 def test_a_semicolon_separated_file_gets_a_hint(client_, world):
