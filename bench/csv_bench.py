@@ -41,11 +41,16 @@ def setup(database_url):
 def fill(rows):
     from simple_history.utils import bulk_create_with_history
 
-    from initiatives.models import Initiative, Source, StatusUpdate
+    from initiatives.models import Citation, Initiative, Source, StatusUpdate
 
     StatusUpdate.objects.all().delete()
     Initiative.objects.all().delete()
-    source = Source.objects.create(title="Bench source", kind="news")
+    source = Source.objects.create(
+        title="Bench source",
+        slug="bench-source",
+        kind="news",
+        text="The bench document.\n\nThe programme was adopted and implementation is under way.",
+    )
     initiatives = Initiative.objects.bulk_create(
         Initiative(title=f"Bench {n}", slug=f"bench-{n}", summary="Bench.", kind="program") for n in range(200)
     )
@@ -65,9 +70,9 @@ def fill(rows):
         StatusUpdate,
         batch_size=1000,
     )
-    StatusUpdate.sources.through.objects.bulk_create(
-        StatusUpdate.sources.through(statusupdate_id=update.pk, source_id=source.pk)
-        for update in StatusUpdate.objects.only("pk")
+    Citation.objects.bulk_create(
+        Citation(update_id=pk, source=source, quote="The programme was adopted", paragraph=2)
+        for pk in StatusUpdate.objects.values_list("pk", flat=True)
     )
     return len(updates)
 
