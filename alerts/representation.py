@@ -27,7 +27,8 @@ def update_data(update_id, links, vocabulary):
     row = StatusUpdate.objects.filter(pk=update_id).values(*rows.STATUS_UPDATE_FIELDS).first()
     if row is None:
         return None
-    return serializers.status_update_dict(rows.attach_update_sources([row])[0], links, vocabulary)
+    # The same attachments as the API's StatusUpdateViewSet.attach_list.
+    return serializers.status_update_dict(rows.attach_update_evidence([row])[0], links, vocabulary)
 
 
 def milestone_data(milestone_id, links, vocabulary):
