@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..changes import FROM_PARAM, LIST_LIMIT, SECTIONS, TO_PARAM, changes_data, period_and_initiatives
+from ..timetravel import AS_OF_PARAM
 from ..vocabularies import InitiativeKind
 from . import filters
 from .links import Links
@@ -126,6 +127,7 @@ class ChangesView(APIView):
         parameters=[
             date_parameter(FROM_PARAM, "Start of the period (changes after it count). Default: 30 days before `to`."),
             date_parameter(TO_PARAM, "End of the period (changes on it count). Default: today."),
+            date_parameter(AS_OF_PARAM, "The end of the period when `to` is not given (as on the pages)."),
             LANG,
             OpenApiParameter("kind", {"type": "array", "items": {"type": "string", "enum": InitiativeKind.values}}),
             *INITIATIVE_FACETS,
