@@ -50,7 +50,7 @@ def run_on_postgresql(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("initiatives", "0008_i15_translations")]
+    dependencies = [("initiatives", "0009_merge_i11_i15")]
 
     operations = [
         migrations.RunPython(
