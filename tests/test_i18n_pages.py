@@ -132,6 +132,11 @@ def translations(field, text, ru, kk):
 
 @pytest.fixture
 def translated_site():
+    return build_translated_site()
+
+
+def build_translated_site():
+    """Every kind of public text translated, and one initiative left in English."""
     ministry = OrganisationFactory(
         slug="ministry",
         **translations(
