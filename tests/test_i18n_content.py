@@ -239,3 +239,14 @@ def test_text_kept_in_the_original_is_marked_english_on_translated_pages(client,
         in client.get("/kk/initiatives/ai-program/").content.decode()
     )
     assert "<dd>Gulnar Shaimergenova</dd>" in client.get("/initiatives/ai-program/").content.decode()
+
+
+def test_an_untranslated_programme_in_the_timeline_chart_is_marked_english(client, translated_world):
+    program = translated_world["program"]
+    program.period_start = datetime.date(2025, 1, 1)
+    program.title_kk = ""
+    program.save()
+    html = client.get("/kk/").content.decode()
+    assert '<text class="row-label"' in html
+    assert 'text-anchor="end" lang="en">AI program<title>' in html
+    assert 'text-anchor="end">Программа ИИ<title>' in client.get("/ru/").content.decode()
