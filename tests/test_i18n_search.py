@@ -3,7 +3,10 @@
 prefix; on PostgreSQL through each language's text-search configuration and its GIN
 index, on SQLite through the same Snowball stems as substrings."""
 
+import re
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
@@ -11,6 +14,7 @@ from initiatives.models import Initiative, StatusUpdate
 from initiatives.querysets import substrings
 
 from .factories import InitiativeFactory, StatusUpdateFactory, fill_search_tables
+from .test_translations_complete import DATA_PENDING
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +118,16 @@ def test_each_language_s_search_is_served_by_its_gin_index(language, word):
     assert f"initiative_search{suffix}_idx" in plan
     assert f"statusupdate_search{suffix}_idx" in plan
     assert f"statusupdate_search{suffix}_idx" in update_plan
+
+
+@pytest.mark.xfail(strict=True, reason=DATA_PENDING)
+def test_the_dataset_is_found_in_russian_and_kazakh(client):
+    call_command("load_dataset", verbosity=0)
+    assert "national-supercomputers" in found_slugs(client, "/ru/initiatives/?q=суперкомпьютер")
+    assert "ai-law" in found_slugs(client, "/ru/initiatives/?q=искусственного интеллекта")
+    assert "national-supercomputers" in found_slugs(client, "/kk/initiatives/?q=суперкомпьютер")
+
+
+def found_slugs(client, url):
+    html = client.get(url).content.decode()
+    return set(re.findall(r'href="/(?:ru|kk)/initiatives/([a-z0-9-]+)/"', html))

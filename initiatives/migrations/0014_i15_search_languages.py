@@ -50,7 +50,7 @@ def run_on_postgresql(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("initiatives", "0009_merge_i11_i15")]
+    dependencies = [("initiatives", "0013_i14t_known_dates")]
 
     operations = [
         migrations.RunPython(
