@@ -14,7 +14,6 @@ from initiatives.models import Initiative, StatusUpdate
 from initiatives.querysets import substrings
 
 from .factories import InitiativeFactory, StatusUpdateFactory, fill_search_tables
-from .test_translations_complete import DATA_PENDING
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +119,6 @@ def test_each_language_s_search_is_served_by_its_gin_index(language, word):
     assert f"statusupdate_search{suffix}_idx" in update_plan
 
 
-@pytest.mark.xfail(strict=True, reason=DATA_PENDING)
 def test_the_dataset_is_found_in_russian_and_kazakh(client):
     call_command("load_dataset", verbosity=0)
     assert "national-supercomputers" in found_slugs(client, "/ru/initiatives/?q=суперкомпьютер")
