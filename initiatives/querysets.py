@@ -50,7 +50,7 @@ def search_config(language):
 def update_document(language=SOURCE_LANGUAGE):
     """An update's search document in one language (its columns for that language only,
     in that language's configuration). Each language's expression is indexed
-    (migrations 0004, 0006 and 0014)."""
+    (migrations 0004, 0006 and 0015)."""
     config = search_config(language)
     return SearchVector(column("headline", language), weight="B", config=config) + SearchVector(
         column("body", language), weight="C", config=config
@@ -460,7 +460,7 @@ class InitiativeQuerySet(KnownDatesQuerySet):
         On PostgreSQL this is full-text search in each language's configuration
         (SEARCH_CONFIGS: English and Russian stemmed, Kazakh word by word; words
         match as prefixes, weighted title > summary > description, served by the GIN
-        indexes of migrations 0004, 0006 and 0014); elsewhere every word must appear
+        indexes of migrations 0004, 0006 and 0015); elsewhere every word must appear
         as a substring (in any letter case, in any script), by its Snowball stem in
         English and Russian (substrings), ranked by the field it is found in. The
         contract is the same on both. The text searched is the English source plus

@@ -50,7 +50,7 @@ def run_on_postgresql(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("initiatives", "0013_i14t_known_dates")]
+    dependencies = [("initiatives", "0014_i11_http_urls")]
 
     operations = [
         migrations.RunPython(
