@@ -150,7 +150,9 @@ def program_timeline(as_of=None):
         y = top + index * row_height
         parts.append(
             format_html(
-                '<text class="row-label" x="{x}" y="{y}" text-anchor="end">{title}<title>{full}</title></text>',
+                '<text class="row-label" x="{x}" y="{y}" text-anchor="end"{lang}>{title}<title>{full}</title></text>',
+                # An untranslated title is English: said so, as on the pages (lang="en").
+                lang=mark_safe(' lang="en"') if program.tr.title.is_fallback else "",
                 x=label_width - 8,
                 y=y + row_height / 2 + 4,
                 title=_truncate(program.tr.title, 32),

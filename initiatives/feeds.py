@@ -23,12 +23,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Initiative, Organisation, StatusUpdate, Theme
-from .templatetags.tracker_tags import format_at_precision, keep_as_of
+from .templatetags.tracker_tags import format_at_precision, keep_as_of, prose, sentence
 from .timetravel import AS_OF_PARAM, parse_as_of
 from .translation import translated
 
@@ -103,7 +103,8 @@ class UpdatesFeed(Feed):
         }
         if item.progress is not None:
             facts += _(", %(progress)s%% complete") % {"progress": item.progress}
-        return f"<p>{escape(facts)}.</p>{linebreaks(item.tr.body, autoescape=True)}"
+        # An untranslated body is marked lang="en", with "(in English)", as on the pages.
+        return f"<p>{escape(sentence(facts))}</p>{prose(item.tr.body) if item.body else ''}"
 
     def item_link(self, item):
         return item.get_absolute_url()

@@ -8,6 +8,8 @@ staleness and ordering filters see the state on that date.
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -91,6 +93,31 @@ class StrictBooleansFilterSet(django_filters.FilterSet):
         return valid
 
 
+def _descending(label):
+    return gettext("%(field)s (descending)") % {"field": label}
+
+
+descending = lazy(_descending, str)
+
+
+class SortFilter(django_filters.OrderingFilter):
+    """``ordering``: each field, then the same reversed, labelled in the language shown.
+
+    django-filter formats its "%s (descending)" once, when the class is defined, so
+    those labels stayed English on /ru/ and /kk/; here every label stays lazy, and
+    every sortable field must be given one (``field_labels``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Sort by"))
+        super().__init__(*args, **kwargs)
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field, param in fields.items():
+            choices += [(param, labels[field]), (f"-{param}", descending(labels[field]))]
+        return choices
+
+
 def initiative_exists(model, field, initiative_ref="pk", **lookups):
     return Exists(model.objects.filter(**{field: OuterRef(initiative_ref)}, **lookups))
 
@@ -144,8 +171,7 @@ class InitiativeFilter(InitiativeRelatedFilters):
     )
     stale = django_filters.BooleanFilter(label=_("Stale"), field_name="is_stale")
     overdue = django_filters.BooleanFilter(label=_("Has an overdue milestone"), field_name="has_overdue_milestones")
-    ordering = django_filters.OrderingFilter(
-        label=_("Sort by"),
+    ordering = SortFilter(
         fields=(
             ("title", "title"),
             ("last_reported_on", "last_update"),
@@ -179,9 +205,9 @@ class StatusUpdateFilter(InitiativeRelatedFilters):
     )
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices, distinct=False)
     reported_on = IsoDateFromToRangeFilter(label=_("Reported between"))
-    ordering = django_filters.OrderingFilter(
-        label=_("Sort by"),
+    ordering = SortFilter(
         fields=(("reported_on", "reported_on"), ("created", "created"), ("progress", "progress")),
+        field_labels={"reported_on": _("Reported on"), "created": _("Recorded"), "progress": _("Progress")},
     )
 
     class Meta:
@@ -198,7 +224,9 @@ class MilestoneFilter(StrictBooleansFilterSet):
     overdue = django_filters.BooleanFilter(label=_("Overdue"), field_name="is_overdue")
     achieved = django_filters.BooleanFilter(label=_("Achieved"), field_name="is_achieved")
     due_on = IsoDateFromToRangeFilter(label=_("Due between"))
-    ordering = django_filters.OrderingFilter(label=_("Sort by"), fields=(("due_on", "due_on"), ("title", "title")))
+    ordering = SortFilter(
+        fields=(("due_on", "due_on"), ("title", "title")), field_labels={"due_on": _("Due on"), "title": _("Title")}
+    )
 
     class Meta:
         model = Milestone

@@ -139,6 +139,7 @@ class Theme(TranslatableMixin, models.Model):
 
 
 class Organisation(TranslatableMixin, models.Model):
+    proper_names = ("name",)
     name = models.CharField(_("name"), max_length=200, unique=True)
     # Blank where the name has no usual Russian or Kazakh form (a company's brand).
     name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)

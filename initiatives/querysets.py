@@ -26,30 +26,43 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
 from django.db.models import BooleanField, Case, Exists, F, FloatField, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
+from snowballstemmer import stemmer
 
 from .translation import SOURCE_LANGUAGE, column, language_code
 from .vocabularies import Involvement
 
-# No stemming: the content is written in English, Russian and Kazakh.
-SEARCH_CONFIG = "simple"
+# Each language's columns are searched in that language: PostgreSQL's text-search
+# configuration stems English and Russian ("искусственного интеллекта" finds
+# "искусственный интеллект"); it has none for Kazakh, searched word by word
+# ("simple"), each word as a prefix, which covers the endings Kazakh adds.
+SEARCH_CONFIGS = {"en": "english", "ru": "russian", "kk": "simple"}
+# The same Snowball stemmers, for databases without text search (SQLite).
+STEMMERS = {"en": stemmer("english"), "ru": stemmer("russian")}
 MAX_SEARCH_WORDS = 8
 SUBQUERY_FENCE = 10**9
 INVOLVEMENT_ORDER = Involvement.values
 
 
+def search_config(language):
+    return SEARCH_CONFIGS[language_code(language)]
+
+
 def update_document(language=SOURCE_LANGUAGE):
-    """An update's search document in one language (its columns for that language only).
-    Each language's expression is indexed (migrations 0004 and 0006)."""
-    return SearchVector(column("headline", language), weight="B", config=SEARCH_CONFIG) + SearchVector(
-        column("body", language), weight="C", config=SEARCH_CONFIG
+    """An update's search document in one language (its columns for that language only,
+    in that language's configuration). Each language's expression is indexed
+    (migrations 0004, 0006 and 0015)."""
+    config = search_config(language)
+    return SearchVector(column("headline", language), weight="B", config=config) + SearchVector(
+        column("body", language), weight="C", config=config
     )
 
 
 def initiative_document(language=SOURCE_LANGUAGE):
+    config = search_config(language)
     return (
-        SearchVector(column("title", language), weight="A", config=SEARCH_CONFIG)
-        + SearchVector(column("summary", language), weight="B", config=SEARCH_CONFIG)
-        + SearchVector(column("description", language), weight="C", config=SEARCH_CONFIG)
+        SearchVector(column("title", language), weight="A", config=config)
+        + SearchVector(column("summary", language), weight="B", config=config)
+        + SearchVector(column("description", language), weight="C", config=config)
     )
 
 
@@ -95,10 +108,21 @@ def search_words(query):
     return re.findall(r"\w+", (query or "").lower())[:MAX_SEARCH_WORDS]
 
 
-def prefix_tsquery(words):
-    """A PostgreSQL tsquery matching every word as a prefix. Words are letters and digits only,
-    so nothing in them can be read as tsquery syntax."""
-    return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG)
+def prefix_tsquery(words, language=SOURCE_LANGUAGE):
+    """A PostgreSQL tsquery matching every word as a prefix, each word reduced to its stem
+    by the language's configuration first. Words are letters and digits only, so nothing
+    in them can be read as tsquery syntax."""
+    return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=search_config(language))
+
+
+def substrings(words, language=SOURCE_LANGUAGE):
+    """What each word is looked for as without text search (SQLite): its Snowball stem
+    where the stem is the start of the word (so "интеллекта" finds "интеллект" as
+    PostgreSQL's stemming does), else the word itself ("happy" stems to "happi")."""
+    stem = STEMMERS.get(language_code(language))
+    if stem is None:
+        return words
+    return [stemmed if word.startswith(stemmed := stem.stemWord(word)) and stemmed else word for word in words]
 
 
 def stable_order(queryset, *tiebreak):
@@ -193,9 +217,9 @@ class StatusUpdateQuerySet(KnownDatesQuerySet):
             # LIMIT keeps PostgreSQL from flattening the subquery into a per-row
             # document test along the newest-first index (4 s for a word in none of 250k).
             # One id set per language, each through that language's GIN index.
-            tsquery = prefix_tsquery(words)
             matches = Q()
             for language in search_languages():
+                tsquery = prefix_tsquery(words, language)
                 matching = (
                     self.model._base_manager.annotate(document=update_document(language))
                     .filter(document=tsquery, published=True)
@@ -210,7 +234,7 @@ class StatusUpdateQuerySet(KnownDatesQuerySet):
         condition = Q()
         for language in search_languages():
             in_language = Q()
-            for word in words:
+            for word in substrings(words, language):
                 in_language &= contains_word(column("headline", language), word) | contains_word(
                     column("body", language), word
                 )
@@ -433,10 +457,12 @@ class InitiativeQuerySet(KnownDatesQuerySet):
         """Initiatives matching every word of the query in their own text, or in the
         text of one of their published updates (known by ``as_of``); best matches first.
 
-        On PostgreSQL this is full-text search (words match as prefixes, weighted
-        title > summary > description, served by the GIN indexes of migrations
-        0004 and 0006); elsewhere every word must appear as a substring (in any
-        letter case, in any script), ranked by the field it is found in. The
+        On PostgreSQL this is full-text search in each language's configuration
+        (SEARCH_CONFIGS: English and Russian stemmed, Kazakh word by word; words
+        match as prefixes, weighted title > summary > description, served by the GIN
+        indexes of migrations 0004, 0006 and 0015); elsewhere every word must appear
+        as a substring (in any letter case, in any script), by its Snowball stem in
+        English and Russian (substrings), ranked by the field it is found in. The
         contract is the same on both. The text searched is the English source plus
         the active language's translation (search_languages).
         """
@@ -446,13 +472,13 @@ class InitiativeQuerySet(KnownDatesQuerySet):
         StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
         languages = search_languages()
         if connections[self.db].vendor == "postgresql":
-            tsquery = prefix_tsquery(words)
             # Id sets per language, each found through its own GIN index, then one
             # cheap hash lookup per row; "document @@ query OR EXISTS(...)" would
             # compute the document of every initiative instead (a sequential scan).
             matches = Q()
             rank = None
             for language in languages:
+                tsquery = prefix_tsquery(words, language)
                 document = initiative_document(language)
                 by_text = self.model._base_manager.annotate(document=document).filter(document=tsquery).values("pk")
                 by_update = (
@@ -473,7 +499,7 @@ class InitiativeQuerySet(KnownDatesQuerySet):
             title, summary, description = (column(field, language) for field in ("title", "summary", "description"))
             headline, body = column("headline", language), column("body", language)
             text_words, title_words, summary_words, update_words = Q(), Q(), Q(), Q()
-            for word in words:
+            for word in substrings(words, language):
                 text_words &= (
                     contains_word(title, word) | contains_word(summary, word) | contains_word(description, word)
                 )

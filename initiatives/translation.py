@@ -40,26 +40,28 @@ class LocalizedText(str):
 
     lang = SOURCE_LANGUAGE
     is_fallback = False
+    # A name kept in the original where it has no usual translation (a company, a
+    # programme's brand): English, but not a missing translation.
+    is_proper_name = False
 
     @classmethod
-    def make(cls, text, lang, is_fallback):
+    def make(cls, text, lang, is_fallback, is_proper_name=False):
         value = cls(text or "")
         value.lang = lang
         value.is_fallback = is_fallback
+        value.is_proper_name = is_proper_name
         return value
 
     def __reduce__(self):
-        return (LocalizedText.make, (str(self), self.lang, self.is_fallback))
+        return (LocalizedText.make, (str(self), self.lang, self.is_fallback, self.is_proper_name))
 
-    def marked(self, *, proper_name=False):
+    def marked(self):
         """HTML for the page: the text, and when it is the English fallback, in a
-        lang="en" span followed by a note saying so (screen readers switch voice).
-
-        A proper name kept in the original (a company, a programme's brand) is
-        marked lang="en" but not called "in English": it is not a missing translation."""
+        lang="en" span followed by a note saying so (screen readers switch voice);
+        a proper name in the original is marked lang="en" without the note."""
         if not self.is_fallback:
             return format_html("{}", str(self))
-        if proper_name:
+        if self.is_proper_name:
             return format_html('<span lang="en">{}</span>', str(self))
         return format_html(
             '<span lang="en">{}</span> <small class="fallback-note">{}</small>',
@@ -70,24 +72,33 @@ class LocalizedText(str):
 
 def localized(obj, field, language=None):
     """obj.field in the language (default: the active one), falling back to English."""
+    return _choose(
+        getattr(obj, field) or "",
+        lambda code: getattr(obj, f"{field}_{code}", ""),
+        language,
+        is_proper_name=field in getattr(obj, "proper_names", ()),
+    )
+
+
+def localized_value(row, field, language=None, *, is_proper_name=False):
+    """The same choice over a ``.values()`` row (a dict holding the translated() keys)."""
+    return _choose(row.get(field) or "", lambda code: row.get(f"{field}_{code}"), language, is_proper_name)
+
+
+def _choose(source, translation_in, language, is_proper_name):
     code = language_code(language)
-    source = getattr(obj, field) or ""
     if code != SOURCE_LANGUAGE:
-        text = getattr(obj, f"{field}_{code}", "") or ""
+        text = translation_in(code) or ""
         if text.strip():
             return LocalizedText.make(text, code, False)
-        return LocalizedText.make(source, SOURCE_LANGUAGE, bool(source))
+        return LocalizedText.make(source, SOURCE_LANGUAGE, bool(source), is_proper_name)
     return LocalizedText.make(source, SOURCE_LANGUAGE, False)
 
 
-def localized_value(row, field, language=None):
-    """The same choice over a ``.values()`` row (a dict holding the translated() keys)."""
-    code = language_code(language)
-    if code != SOURCE_LANGUAGE:
-        text = row.get(f"{field}_{code}") or ""
-        if text.strip():
-            return text
-    return row.get(field) or ""
+def in_original(text, language=None):
+    """Text kept only as recorded (a proposer, a venue, a publisher: names in the
+    original), marked as English on a Russian or Kazakh page."""
+    return LocalizedText.make(text, SOURCE_LANGUAGE, bool(text) and language_code(language) != SOURCE_LANGUAGE, True)
 
 
 class Localized:
@@ -105,7 +116,11 @@ class Localized:
 
 
 class TranslatableMixin:
-    """Models whose text fields have _ru and _kk versions: ``obj.tr.title``."""
+    """Models whose text fields have _ru and _kk versions: ``obj.tr.title``.
+
+    ``proper_names``: fields whose untranslated value is a name kept in the original."""
+
+    proper_names = ()
 
     @property
     def tr(self):

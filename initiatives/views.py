@@ -16,12 +16,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
-from django_countries import countries
 from django_filters.views import FilterView
 
 from . import charts
 from .cache import CachedPaginator, cached
 from .corrections import revisions_by_update
+from .country_names import country_name
 from .evidence import passages
 from .filters import InitiativeFilter, StatusUpdateFilter, filter_state
 from .models import (
@@ -203,8 +203,12 @@ def named_counts(links, related):
         .annotate(n=Count("initiative", distinct=True))
         .order_by()
     )
+    proper_name = "name" in links.model._meta.get_field(related).related_model.proper_names
     return sorted(
-        ((row[f"{related}__slug"], localized_value(row, f"{related}__name"), row["n"]) for row in counted),
+        (
+            (row[f"{related}__slug"], localized_value(row, f"{related}__name", is_proper_name=proper_name), row["n"])
+            for row in counted
+        ),
         key=lambda row: row[1].casefold(),
     )
 
@@ -367,7 +371,7 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
                 .annotate(n=Count("initiative", distinct=True))
                 .order_by()
             )
-            rows = sorted(((code, countries.name(code), n) for code, n in counted), key=lambda row: str(row[1]))
+            rows = sorted(((code, country_name(code), n) for code, n in counted), key=lambda row: row[1].casefold())
         facets.append(self._facet("country", _("Country"), rows, selected))
 
         base = self._facet_base(self.FLAGS)

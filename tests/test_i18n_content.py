@@ -4,13 +4,27 @@ notes, source titles and notes) on pages and in the API, each falling back to
 English marked lang="en" with "(in English)"."""
 
 import datetime
+import json
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.utils import translation
+from django_countries.fields import Country
 
+from initiatives.country_names import country_name
 from initiatives.models import InitiativeCountry, InitiativeOrganisation, InitiativeRelation
+from initiatives.templatetags.tracker_tags import country, marked, sentence
 from initiatives.vocabularies import RelationType, Role
 
-from .factories import InitiativeFactory, MilestoneFactory, OrganisationFactory, SourceFactory, ThemeFactory
+from .factories import (
+    InitiativeFactory,
+    MilestoneFactory,
+    OrganisationFactory,
+    SourceFactory,
+    StatusUpdateFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +173,80 @@ def test_admin_shows_the_instrument_beside_its_translations(admin_client, transl
     html = admin_client.get(f"/admin/initiatives/initiative/{translated_world['program'].pk}/change/").content.decode()
     assert "field-instrument field-instrument_ru field-instrument_kk" in html
     assert 'name="relations_out-0-note_ru"' in html
+
+
+# --- Country names -------------------------------------------------------------------------
+
+
+def test_country_names_are_in_kazakh_from_our_catalogue_and_russian_from_django_countries(client, translated_world):
+    kazakh = client.get("/kk/initiatives/ai-program/").content.decode()
+    assert ">Қытай</a>" in kazakh
+    assert "China" not in kazakh
+    assert ">Китай</a>" in client.get("/ru/initiatives/ai-program/").content.decode()
+    assert ">Қытай <span" in client.get("/kk/initiatives/").content.decode()  # the facet
+    assert client.get("/api/organisations/acme/?lang=kk", HTTP_ACCEPT="application/json").json()["country"] == {
+        "code": "CN",
+        "name": "Қытай",
+    }
+
+
+def test_a_country_without_a_kazakh_name_is_shown_in_english_marked_as_english():
+    with translation.override("kk"):
+        html = str(marked(country(Country("ZA"))))
+    assert html == f'<span lang="en">South Africa</span> <small class="fallback-note">{FALLBACK_NOTE["kk"]}</small>'
+
+
+def test_every_country_in_the_dataset_has_a_kazakh_name():
+    codes = {
+        record["fields"]["country"]
+        for record in json.loads((Path(settings.BASE_DIR) / "fixtures" / "dataset.json").read_text())
+        if record["fields"].get("country")
+    }
+    missing = [code for code in sorted(codes) if country_name(code, "kk").is_fallback]
+    assert not missing, "add their names to initiatives/country_names.py and translate them in locale/kk"
+
+
+# --- Punctuation and text kept in the original -------------------------------------------------
+
+
+def test_a_sentence_ending_in_an_abbreviated_date_gets_one_full_stop():
+    assert sentence("Выполняется на 12 января 2026 г.") == "Выполняется на 12 января 2026 г."
+    assert sentence("In progress as of 12 January 2026") == "In progress as of 12 January 2026."
+    assert sentence("Жүзеге асырылуда: 2026 ж. 12 қаңтар") == "Жүзеге асырылуда: 2026 ж. 12 қаңтар."
+
+
+def test_the_russian_feed_has_no_doubled_full_stop_and_marks_an_english_body(client, translated_world):
+    update = StatusUpdateFactory(
+        initiative=translated_world["program"], reported_on=datetime.date(2026, 1, 12), progress=None, body="As said."
+    )
+    update.sources.add(translated_world["source"])
+    feed = client.get("/ru/feeds/updates/").content.decode()
+    assert "12 января 2026 г.&lt;/p&gt;" in feed
+    assert "г.." not in feed
+    assert (
+        '&lt;p class="fallback-note"&gt;(на английском)&lt;/p&gt;&lt;div class="prose" lang="en"&gt;&lt;p&gt;As said.'
+        "&lt;/p&gt;"
+    ) in feed
+
+
+def test_text_kept_in_the_original_is_marked_english_on_translated_pages(client, translated_world):
+    program = translated_world["program"]
+    program.kind = "proposal"
+    program.proposer = "Gulnar Shaimergenova"
+    program.save()
+    assert (
+        '<dd><span lang="en">Gulnar Shaimergenova</span></dd>'
+        in client.get("/kk/initiatives/ai-program/").content.decode()
+    )
+    assert "<dd>Gulnar Shaimergenova</dd>" in client.get("/initiatives/ai-program/").content.decode()
+
+
+def test_an_untranslated_programme_in_the_timeline_chart_is_marked_english(client, translated_world):
+    program = translated_world["program"]
+    program.period_start = datetime.date(2025, 1, 1)
+    program.title_kk = ""
+    program.save()
+    html = client.get("/kk/").content.decode()
+    assert '<text class="row-label"' in html
+    assert 'text-anchor="end" lang="en">AI program<title>' in html
+    assert 'text-anchor="end">Программа ИИ<title>' in client.get("/ru/").content.decode()

@@ -63,16 +63,19 @@ class MilestoneFilter(StrictParameters, filters.MilestoneFilter):
 
 
 class OrganisationFilter(StrictParameters, filters.OrganisationFilter):
-    ordering = django_filters.OrderingFilter(label=_("Sort by"), fields=(("name", "name"), ("country", "country")))
+    ordering = filters.SortFilter(
+        fields=(("name", "name"), ("country", "country")), field_labels={"name": _("Name"), "country": _("Country")}
+    )
 
 
 class ThemeFilter(StrictParameters, filters.ThemeFilter):
-    ordering = django_filters.OrderingFilter(label=_("Sort by"), fields=(("name", "name"),))
+    ordering = filters.SortFilter(fields=(("name", "name"),), field_labels={"name": _("Name")})
 
 
 class SourceFilter(StrictParameters, filters.SourceFilter):
-    ordering = django_filters.OrderingFilter(
-        label=_("Sort by"), fields=(("published_on", "published_on"), ("title", "title"))
+    ordering = filters.SortFilter(
+        fields=(("published_on", "published_on"), ("title", "title")),
+        field_labels={"published_on": _("Published on"), "title": _("Title")},
     )
 
 

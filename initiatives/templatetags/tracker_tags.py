@@ -11,8 +11,9 @@ from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from initiatives.country_names import country_name
 from initiatives.safeurls import is_http_url
-from initiatives.translation import LocalizedText, language_code
+from initiatives.translation import LocalizedText, in_original, language_code
 from initiatives.vocabularies import NOT_ASSESSED_LABEL, NOT_ASSESSED_MEANING, STATUS_MEANINGS, DatePrecision, Status
 
 register = template.Library()
@@ -57,6 +58,14 @@ def format_at_precision(value, precision=DatePrecision.DAY):
         # "E" is the month name in the form used inside a date (genitive in Russian).
         text = formats.date_format(value, DAY_FORMATS.get(code, "j E Y"))
     return text.lower() if code in LOWER_CASE_MONTHS else text
+
+
+@register.filter
+def sentence(text):
+    """The text as a sentence, ending in one full stop: Russian dates end in an
+    abbreviation ("12 января 2026 г."), whose full stop also ends the sentence."""
+    text = str(text).rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
 
 
 def machine_date_at_precision(value, precision=DatePrecision.DAY):
@@ -198,13 +207,25 @@ def as_of_link(context, url):
 
 
 @register.filter
-def marked(value, kind=""):
+def marked(value):
     """Translated content for the page: English fallback text is marked with
-    lang="en" and a note "(in English)" (see initiatives.translation).
-    ``|marked:"name"``: a proper name, marked lang="en" without the note."""
+    lang="en" and a note "(in English)" (see initiatives.translation)."""
     if isinstance(value, LocalizedText):
-        return value.marked(proper_name=kind == "name")
+        return value.marked()
     return value
+
+
+@register.filter
+def original(value):
+    """``{{ initiative.proposer|original }}``: text kept as recorded, in English,
+    marked lang="en" on Russian and Kazakh pages."""
+    return in_original(str(value)).marked()
+
+
+@register.filter
+def country(value):
+    """``{{ organisation.country|country|marked }}``: the name in the language shown."""
+    return country_name(getattr(value, "code", value))
 
 
 @register.filter

@@ -1,0 +1,131 @@
+"""Search in the reader's language: Russian stemmed ("искусственного интеллекта" finds
+"искусственный интеллект"), English stemmed, Kazakh word by word with each word a
+prefix; on PostgreSQL through each language's text-search configuration and its GIN
+index, on SQLite through the same Snowball stems as substrings."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import translation
+
+from initiatives.models import Initiative, StatusUpdate
+from initiatives.querysets import substrings
+
+from .factories import InitiativeFactory, StatusUpdateFactory, fill_search_tables
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def programs():
+    supercomputer = InitiativeFactory(
+        slug="national-supercomputers",
+        title="National supercomputers",
+        title_ru="Национальные суперкомпьютеры",
+        title_kk="Ұлттық суперкомпьютерлер",
+        summary="Computing power for research.",
+        summary_ru="Вычислительные мощности для исследований.",
+        summary_kk="Зерттеулерге арналған есептеу қуаты.",
+    )
+    StatusUpdateFactory(
+        initiative=supercomputer,
+        headline="The first supercomputer entered operation",
+        headline_ru="Первый суперкомпьютер введён в эксплуатацию",
+        headline_kk="Алғашқы суперкомпьютер пайдалануға берілді",
+    )
+    ai = InitiativeFactory(
+        slug="ai-in-schools",
+        title="Artificial intelligence in schools",
+        title_ru="Искусственный интеллект в школах",
+        title_kk="Мектептердегі жасанды интеллект",
+        summary="Governments teach AI.",
+        summary_ru="Правительство вводит обучение.",
+        summary_kk="Үкімет оқытуды енгізеді.",
+    )
+    InitiativeFactory(slug="unrelated", title="Digital tenge", title_ru="Цифровой тенге", title_kk="Цифрлық теңге")
+    return {"supercomputer": supercomputer, "ai": ai}
+
+
+def found(client, url):
+    html = client.get(url).content.decode()
+    return {slug for slug in ("national-supercomputers", "ai-in-schools", "unrelated") if f"/{slug}/" in html}
+
+
+def test_russian_search_finds_inflected_forms(client, programs):
+    assert found(client, "/ru/initiatives/?q=суперкомпьютер") == {"national-supercomputers"}
+    assert found(client, "/ru/initiatives/?q=искусственного интеллекта") == {"ai-in-schools"}
+    assert found(client, "/ru/initiatives/?q=Искусственному+Интеллекту") == {"ai-in-schools"}
+    assert found(client, "/ru/initiatives/?q=эксплуатации") == {"national-supercomputers"}  # in an update
+    assert found(client, "/ru/updates/?q=суперкомпьютеры").isdisjoint({"ai-in-schools", "unrelated"})
+    assert "Первый суперкомпьютер" in client.get("/ru/updates/?q=суперкомпьютеры").content.decode()
+    assert found(client, "/ru/initiatives/?q=искусственного+тенге") == set()  # every word must match
+
+
+def test_english_search_finds_inflected_forms(client, programs):
+    assert found(client, "/initiatives/?q=government") == {"ai-in-schools"}
+    assert found(client, "/initiatives/?q=supercomputer") == {"national-supercomputers"}
+    # A Russian page still searches the English original (the fallback it shows).
+    assert found(client, "/ru/initiatives/?q=supercomputers") == {"national-supercomputers"}
+
+
+def test_kazakh_search_matches_words_as_prefixes(client, programs):
+    assert found(client, "/kk/initiatives/?q=жасанды интеллект") == {"ai-in-schools"}
+    assert found(client, "/kk/initiatives/?q=суперкомпьютер") == {"national-supercomputers"}
+    assert found(client, "/kk/initiatives/?q=пайдалану") == {"national-supercomputers"}
+    assert found(client, "/kk/initiatives/?q=Ұлттық") == {"national-supercomputers"}
+
+
+def test_a_language_s_words_are_not_looked_for_in_another_language_s_columns(client, programs):
+    assert found(client, "/initiatives/?q=суперкомпьютер") == set()  # English page: English text
+    assert found(client, "/kk/initiatives/?q=искусственного") == set()
+
+
+def test_the_api_searches_in_the_language_asked(client, programs):
+    results = client.get("/api/initiatives/?q=искусственного+интеллекта&lang=ru", HTTP_ACCEPT="application/json")
+    assert [row["slug"] for row in results.json()["results"]] == ["ai-in-schools"]
+
+
+def test_without_text_search_a_word_is_looked_for_by_its_stem():
+    assert substrings(["интеллекта", "искусственного"], "ru") == ["интеллект", "искусствен"]
+    assert substrings(["governments", "happy"], "en") == ["govern", "happy"]  # "happi" is not its start
+    assert substrings(["интеллектті"], "kk") == ["интеллектті"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="text-search configurations exist on PostgreSQL only")
+def test_each_language_is_indexed_in_its_own_configuration():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE '%%search%%'")
+        definitions = dict(cursor.fetchall())
+    expected = {"": "english", "_ru": "russian", "_kk": "simple"}
+    for suffix, config in expected.items():
+        for table in ("initiative", "statusupdate"):
+            definition = definitions[f"{table}_search{suffix}_idx"]
+            assert f"'{config}'::regconfig" in definition
+            assert {"english", "russian", "simple"} - {config} & set(definition.split("'")) == set()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN search indexes exist on PostgreSQL only")
+@pytest.mark.parametrize(("language", "word"), [("en", "governments"), ("ru", "интеллекта"), ("kk", "интеллект")])
+def test_each_language_s_search_is_served_by_its_gin_index(language, word):
+    fill_search_tables()
+    suffix = "" if language == "en" else f"_{language}"
+    with translation.override(language):
+        plan = Initiative.objects.search(word).explain()
+        update_plan = StatusUpdate.objects.published().latest_first().search(word).explain()
+    assert f"initiative_search{suffix}_idx" in plan
+    assert f"statusupdate_search{suffix}_idx" in plan
+    assert f"statusupdate_search{suffix}_idx" in update_plan
+
+
+def test_the_dataset_is_found_in_russian_and_kazakh(client):
+    call_command("load_dataset", verbosity=0)
+    assert "national-supercomputers" in found_slugs(client, "/ru/initiatives/?q=суперкомпьютер")
+    assert "ai-law" in found_slugs(client, "/ru/initiatives/?q=искусственного интеллекта")
+    assert "national-supercomputers" in found_slugs(client, "/kk/initiatives/?q=суперкомпьютер")
+
+
+def found_slugs(client, url):
+    html = client.get(url).content.decode()
+    return set(re.findall(r'href="/(?:ru|kk)/initiatives/([a-z0-9-]+)/"', html))
