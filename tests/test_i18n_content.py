@@ -250,3 +250,16 @@ def test_an_untranslated_programme_in_the_timeline_chart_is_marked_english(clien
     assert '<text class="row-label"' in html
     assert 'text-anchor="end" lang="en">AI program<title>' in html
     assert 'text-anchor="end">Программа ИИ<title>' in client.get("/ru/").content.decode()
+
+
+def test_the_source_pages_give_title_and_notes_in_the_language(client, translated_world):
+    source = translated_world["source"]
+    russian = client.get(f"/ru/sources/{source.slug}/").content.decode()
+    assert "<h1>Послание народу</h1>" in russian
+    assert "Подтверждает план." in russian
+    kazakh = client.get(f"/kk/sources/{source.slug}/").content.decode()
+    assert (
+        f'<h1><span lang="en">Address to the nation</span> <small class="fallback-note">{FALLBACK_NOTE["kk"]}' in kazakh
+    )
+    assert '<span lang="en">Example Publisher</span>' in kazakh
+    assert "Послание народу</a>" in client.get("/ru/sources/").content.decode()
