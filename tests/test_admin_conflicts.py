@@ -42,11 +42,11 @@ EDITS = {
 
 
 def editable(model):
-    obj = make(model)
     if model is StatusUpdate:
-        # A draft: a published update must cite a source, which the factory leaves out.
-        StatusUpdate.objects.filter(pk=obj.pk).update(published=False)
-    return obj
+        # A draft from the start: a published update must cite a source and, once
+        # published, changes only with a revision note (the corrections rule).
+        return StatusUpdateFactory(published=False)
+    return make(model)
 
 
 def stored(obj, name):
