@@ -15,7 +15,7 @@ from ..vocabularies import InitiativeKind
 from . import filters
 from .links import Links
 from .serializers import STATUS_CHOICES, precision_field
-from .views import AS_OF_DATE_PATTERN, ERRORS, INITIATIVE_FACETS, LANG, search_parameter
+from .views import AS_OF_DATE_PATTERN, ERRORS, INITIATIVE_FACETS, LANG, check_language, search_parameter
 
 # --- Changes ----------------------------------------------------------------------------
 
@@ -141,6 +141,7 @@ class ChangesView(APIView):
         "date, or `from` not before `to`, is a 400.",
     )
     def get(self, request):
+        check_language(request)
         try:
             start, end, initiatives = period_and_initiatives(request.query_params, filters.InitiativeFilter)
         except DjangoValidationError as error:

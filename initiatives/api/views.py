@@ -135,6 +135,16 @@ def documented(serializer, detail_serializer, *, list_parameters=(), description
     )
 
 
+def check_language(request):
+    """A 400 for a ``lang`` the API does not speak; the language itself was chosen by
+    tracker.locale.LocaleMiddleware (?lang=, then Accept-Language)."""
+    lang = request.query_params.get(LANG.name, "")
+    if lang and supported_language(lang) is None:
+        raise ValidationError(
+            {LANG.name: [gettext("Use one of: %(languages)s.") % {"languages": ", ".join(LANGUAGES)}]}
+        )
+
+
 # --- The base viewset ------------------------------------------------------------
 
 
@@ -165,12 +175,7 @@ class RowViewSet(viewsets.ReadOnlyModelViewSet):
             self.as_of = parse_as_of(request.query_params.get(AS_OF_PARAM))
         except DjangoValidationError as error:
             raise ValidationError({AS_OF_PARAM: error.messages}) from None
-        # The language itself was chosen by tracker.locale.LocaleMiddleware (?lang=, then Accept-Language).
-        lang = request.query_params.get(LANG.name, "")
-        if lang and supported_language(lang) is None:
-            raise ValidationError(
-                {LANG.name: [gettext("Use one of: %(languages)s.") % {"languages": ", ".join(LANGUAGES)}]}
-            )
+        check_language(request)
 
     def get_serializer_class(self):
         if self.action == "retrieve" and self.detail_serializer_class:
