@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .conflicts import ConflictGuardedAdmin, ConflictGuardedInline
-from .corrections import deletion_refusal
+from .corrections import UNPUBLISH_REFUSED, deletion_refusal
 from .forms import (
     CitationInlineFormSet,
     InitiativeAdminForm,
@@ -434,12 +434,15 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
     @admin.action(description=_("Unpublish the selected updates (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset):
         result = services.unpublish_updates(updates=queryset, user=request.user)
-        self.message_user(
-            request,
-            ngettext("Unpublished %(count)d update.", "Unpublished %(count)d updates.", len(result.changed))
-            % {"count": len(result.changed)},
-            messages.SUCCESS,
-        )
+        if result.changed:
+            self.message_user(
+                request,
+                ngettext("Unpublished %(count)d update.", "Unpublished %(count)d updates.", len(result.changed))
+                % {"count": len(result.changed)},
+                messages.SUCCESS,
+            )
+        if result.refused:
+            self.message_user(request, UNPUBLISH_REFUSED, messages.ERROR)
 
     def get_urls(self):
         return [

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 #: What readers see of an update; changing any of these after publication is a revision.
 PUBLIC_FIELDS = ("reported_on", "reported_on_precision", "status", "progress", "headline", "body")
@@ -59,6 +60,12 @@ def ever_published(update_ids):
         .values_list("id", flat=True)
     )
     return stored | recorded
+
+
+UNPUBLISH_REFUSED = _(
+    "A published update stays on the public record. If it is wrong, correct it with a revision note, or "
+    "withdraw it with a reason: readers then see what changed and why."
+)
 
 
 def deletion_refusal(*, user, updates):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .conflicts import ConflictGuardedInlineFormSet, ConflictGuardedModelForm
-from .corrections import PUBLIC_FIELDS, deletion_refusal, ever_published
+from .corrections import PUBLIC_FIELDS, UNPUBLISH_REFUSED, deletion_refusal, ever_published
 from .models import Initiative, StatusUpdate
 
 # --- Status updates -----------------------------------------------------------------
@@ -35,9 +35,15 @@ class RevisionNoteMixin:
         self.instance._new_revision_note = False
         if not self.instance.pk or not ever_published([self.instance.pk]):
             return cleaned_data
-        stored = StatusUpdate.objects.filter(pk=self.instance.pk).values(*PUBLIC_FIELDS, "revision_note").first()
+        stored = (
+            StatusUpdate.objects.filter(pk=self.instance.pk)
+            .values(*PUBLIC_FIELDS, "revision_note", "published")
+            .first()
+        )
         if stored is None:
             return cleaned_data
+        if stored["published"] and "published" in cleaned_data and not cleaned_data["published"]:
+            self.add_error("published", UNPUBLISH_REFUSED)
         changed = [name for name in PUBLIC_FIELDS if name in cleaned_data and cleaned_data[name] != stored[name]]
         note = (cleaned_data.get("revision_note") or "").strip()
         if note and note != (stored["revision_note"] or "").strip():

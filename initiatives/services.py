@@ -53,15 +53,26 @@ def publish_updates(*, updates, user):
     return result
 
 
+def may_unpublish(user):
+    """Taking an update off the public record silently is a superuser's act (or a
+    script's, with no user); an analyst withdraws it, and readers see why."""
+    return user is None or user.is_superuser
+
+
 @transaction.atomic
 def unpublish_updates(*, updates, user):
-    """Turn the published updates among ``updates`` back into drafts."""
+    """Turn the published updates among ``updates`` back into drafts; refused for
+    anyone ``may_unpublish`` does not allow."""
     result = PublishResult(changed=[], refused=[])
     for update in _locked(updates):
-        if update.published:
-            update.published = False
-            _save_as(update, user)
-            result.changed.append(update)
+        if not update.published:
+            continue
+        if not may_unpublish(user):
+            result.refused.append(update)
+            continue
+        update.published = False
+        _save_as(update, user)
+        result.changed.append(update)
     return result
 
 

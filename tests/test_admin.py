@@ -391,11 +391,20 @@ def test_publish_action_publishes_sourced_drafts_and_refuses_unsourced_ones(anal
     assert sourced.history.first().history_user == analyst
 
 
-def test_unpublish_action_turns_updates_back_into_drafts(analyst_client):
+def test_unpublish_action_turns_updates_back_into_drafts_for_a_superuser(admin_client):
     update = StatusUpdateFactory(published=True)
-    publish_action(analyst_client, "unpublish", [update])
+    publish_action(admin_client, "unpublish", [update])
     update.refresh_from_db()
     assert not update.published
+
+
+def test_an_analyst_cannot_unpublish_and_is_told_to_correct_or_withdraw(analyst_client):
+    update = StatusUpdateFactory(published=True)
+    response = publish_action(analyst_client, "unpublish", [update])
+    messages = [str(message) for message in response.context["messages"]]
+    assert any("stays on the public record" in message for message in messages)
+    update.refresh_from_db()
+    assert update.published
 
 
 # --- Audit trail -----------------------------------------------------------------------

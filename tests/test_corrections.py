@@ -122,6 +122,16 @@ def test_analyst_cannot_delete_even_after_unpublishing_in_the_same_save(analyst_
     assert StatusUpdate.objects.get(pk=published.pk).published
 
 
+def test_analyst_cannot_untick_published_on_a_published_update(analyst_client, published):
+    url = reverse("admin:initiatives_statusupdate_change", args=[published.pk])
+    data = form_data(analyst_client.get(url))
+    data.pop("published", None)
+    response = analyst_client.post(url, data)
+    assert response.status_code == 200
+    assert "stays on the public record" in response.content.decode()
+    assert StatusUpdate.objects.get(pk=published.pk).published
+
+
 def test_analyst_cannot_delete_an_update_unpublished_earlier(analyst_client, published):
     services.unpublish_updates(updates=[published], user=None)
     delete_url = reverse("admin:initiatives_statusupdate_delete", args=[published.pk])
