@@ -41,9 +41,15 @@ def analysts_group(transactional_db):
     flush may have emptied it of the group the data migration created: rebuild
     it with that same migration code, against the migration's own model state."""
     if not Group.objects.filter(name="Analysts").exists():
+        loader = MigrationLoader(connection)
+        editor = SimpleNamespace(connection=connection)
         migration = importlib.import_module("initiatives.migrations.0003_analysts_group")
-        state_apps = MigrationLoader(connection).project_state(("initiatives", "0003_analysts_group")).apps
-        migration.create_analysts_group(state_apps, SimpleNamespace(connection=connection))
+        migration.create_analysts_group(loader.project_state(("initiatives", "0003_analysts_group")).apps, editor)
+        # Citations came later, with their own grant to the group.
+        citations = importlib.import_module("initiatives.migrations.0011_i14_citations_data")
+        citations.grant_citations_to_analysts(
+            loader.project_state(("initiatives", "0011_i14_citations_data")).apps, editor
+        )
 
 
 def choose_autocomplete(page, select_id, search):

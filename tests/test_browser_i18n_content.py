@@ -27,7 +27,7 @@ LATIN_WORD = re.compile(r"[A-Za-z]{3,}(?:['’-][A-Za-z]+)*")
 # it is English the reader meets.
 READER_TEXT = """() => {
     const page = document.body.cloneNode(true);
-    page.querySelectorAll("script, style, code, q, blockquote, .quote").forEach((el) => el.remove());
+    page.querySelectorAll("script, style, code, textarea, q, blockquote, .quote").forEach((el) => el.remove());
     const isNote = (el) => el !== null && el.classList.contains("fallback-note");
     page.querySelectorAll('[lang="en"]').forEach((el) => {
         if (!isNote(el.nextElementSibling) && !isNote(el.previousElementSibling)) el.remove();

@@ -44,6 +44,7 @@ LATIN_NAMES = {
     "ZTE": COMPANY_BRAND,
     "Alibaba Cloud": COMPANY_BRAND,
     "ByteDance": COMPANY_BRAND,
+    "Bytedance": "ByteDance as one of the source documents spells it",
     "Beeline": COMPANY_BRAND,
     "Astana Innovations": COMPANY_BRAND,
     "Amazon": COMPANY_BRAND,
