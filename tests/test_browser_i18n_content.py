@@ -37,7 +37,8 @@ READER_TEXT = """() => {
 
 
 def english_on(page):
-    text = page.evaluate(READER_TEXT)
+    # An address (the cited permalink) is not prose in any language.
+    text = re.sub(r"https?://\S+", " ", page.evaluate(READER_TEXT))
     # Longest first: "Huawei Technologies Kazakhstan" before "Huawei".
     for name in sorted(LATIN_NAMES, key=len, reverse=True):
         text = re.sub(rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])", " ", text)
