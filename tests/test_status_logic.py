@@ -304,6 +304,12 @@ def test_postgresql_search_is_served_by_the_gin_indexes():
     """The indexed expressions match the compiled ones, so the planner uses them on
     tables of some size (tiny ones it would scan whole)."""
     fill_search_tables()
+    # Whether the planner picks a GIN index also depends on statistics that the rest of a
+    # full run leaves behind (a hashed subplan over a sequential scan was seen in CI); with
+    # sequential scans priced out, an index still shows only if its expression matches the
+    # compiled one, which is what this test is about.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
     plan = Initiative.objects.search("digital").explain()
 
     assert "initiative_search_idx" in plan
