@@ -41,6 +41,14 @@ class IndexView(AsOfMixin, TemplateView):
         """[(entry key, url, name)] in display order."""
         raise NotImplementedError
 
+    @staticmethod
+    def named_entries(objects):
+        """Entries for objects with a slug, a page and a translated name, by name."""
+        return sorted(
+            ((obj.slug, obj.get_absolute_url(), obj.tr.name) for obj in objects),
+            key=lambda entry: str(entry[2]).casefold(),
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         counts = self.status_counts(Initiative.objects.with_current_status(as_of=self.as_of))
@@ -63,14 +71,7 @@ class OrganisationIndexView(IndexView):
         return by_status(initiatives.involvement_counts("current_status"))
 
     def entries(self):
-        organisations = Organisation.objects.only("slug", *translated("name"))
-        return sorted(
-            (
-                (organisation.slug, organisation.get_absolute_url(), organisation.tr.name)
-                for organisation in organisations
-            ),
-            key=lambda entry: str(entry[2]).casefold(),
-        )
+        return self.named_entries(Organisation.objects.only("slug", *translated("name")))
 
 
 class ThemeIndexView(IndexView):
@@ -82,11 +83,7 @@ class ThemeIndexView(IndexView):
         return by_status({(slug, status): n for slug, status, n in rows.annotate(n=Count("pk")).order_by()})
 
     def entries(self):
-        themes = Theme.objects.only("slug", *translated("name"))
-        return sorted(
-            ((theme.slug, theme.get_absolute_url(), theme.tr.name) for theme in themes),
-            key=lambda entry: str(entry[2]).casefold(),
-        )
+        return self.named_entries(Theme.objects.only("slug", *translated("name")))
 
 
 class CountryIndexView(IndexView):
