@@ -79,7 +79,7 @@ def evidence(update, language):
 
 
 def status_label(code):
-    return Status(code).label if code else _("Not yet assessed")
+    return Status.describe(code).label
 
 
 def entry(event, language):

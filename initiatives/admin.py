@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .conflicts import ConflictGuardedAdmin, ConflictGuardedInline
 from .corrections import UNPUBLISH_REFUSED, deletion_refusal
+from .dates import format_at_precision
 from .forms import (
     CitationInlineFormSet,
     InitiativeAdminForm,
@@ -42,9 +43,8 @@ from .models import (
     Theme,
 )
 from .resources import COLUMNS, REQUIRED_COLUMNS, StatusUpdateResource, run_import
-from .templatetags.tracker_tags import format_at_precision
 from .translation import TRANSLATED_LANGUAGES, translated
-from .vocabularies import NOT_ASSESSED_LABEL, NOT_ASSESSED_MEANING, STATUS_MEANINGS, Status
+from .vocabularies import Status
 
 # Every row is validated before anything is written; beyond this a file is
 # better split than held in one request.
@@ -53,10 +53,8 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 def status_label(status):
     """The status as its label, with its meaning as the tooltip."""
-    if not status:
-        return format_html('<span title="{}">{}</span>', NOT_ASSESSED_MEANING, NOT_ASSESSED_LABEL)
-    status = Status(status)
-    return format_html('<span title="{}">{}</span>', STATUS_MEANINGS[status], status.label)
+    described = Status.describe(status)
+    return format_html('<span title="{}">{}</span>', described.meaning, described.label)
 
 
 def shortened(text, length):
@@ -110,7 +108,7 @@ class CurrentStatusFilter(admin.SimpleListFilter):
     not_assessed = "none"
 
     def lookups(self, request, model_admin):
-        return [*Status.choices, (self.not_assessed, NOT_ASSESSED_LABEL)]
+        return [*Status.choices, (self.not_assessed, Status.describe(None).label)]
 
     def queryset(self, request, queryset):
         if self.value() == self.not_assessed:

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from .templatetags.tracker_tags import format_at_precision
+from .dates import format_at_precision
 
 TIMELINE_START_YEAR = 2023
 TIMELINE_MIN_END_YEAR = 2030
@@ -36,16 +36,15 @@ def status_bar_chart(rows):
     for index, row in enumerate(rows):
         y = pad + index * row_height
         length = round(bar_width * row["count"] / largest)
-        code = row["code"] or "none"
         parts.append(
             format_html(
-                '<g class="bar status-{code}">'
+                '<g class="bar {css_class}">'
                 "<title>{label}: {count} ({meaning})</title>"
                 '<text class="bar-label" x="{lx}" y="{ty}" text-anchor="end">{label}</text>'
                 '<rect x="{bx}" y="{by}" width="{length}" height="{bh}" rx="3"></rect>'
                 '<text class="bar-value" x="{vx}" y="{ty}">{count}</text>'
                 "</g>",
-                code=code,
+                css_class=row["css_class"],
                 label=row["label"],
                 meaning=row["meaning"],
                 count=row["count"],

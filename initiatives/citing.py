@@ -16,7 +16,7 @@ from django.views import View
 from .models import Initiative
 from .timetravel import AS_OF_PARAM
 from .views import AsOfMixin, with_last_update_precision
-from .vocabularies import NOT_ASSESSED_LABEL, DatePrecision, Status
+from .vocabularies import DatePrecision, Status
 
 BIBTEX_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
 BIBTEX_WORDS = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
@@ -66,7 +66,7 @@ def page_citation(*, slug, title, status, last_reported_on, last_reported_precis
     permalink = absolute(page + pinned)
     accessed = timezone.localdate()
     site = str(site_name())
-    status_label = str(Status(status).label if status else NOT_ASSESSED_LABEL)
+    status_label = str(Status.describe(status).label)
     shown = shown_on.isoformat()
     note = _("Status as of %(date)s: %(status)s") % {"date": shown, "status": status_label}
     precision = last_reported_precision or DatePrecision.DAY

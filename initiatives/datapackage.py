@@ -38,7 +38,6 @@ from .models import (
 from .templatetags.tracker_tags import keep_as_of
 from .views import AsOfMixin
 from .vocabularies import (
-    STATUS_MEANINGS,
     DatePrecision,
     InitiativeKind,
     LinkKind,
@@ -88,7 +87,7 @@ def precision(name, of):
 
 
 STATUS_DESCRIPTION = "Status code. " + " ".join(
-    f"`{status.value}`: {status.label}, {STATUS_MEANINGS[status]}" for status in Status
+    f"`{described.code}`: {described.label}, {described.meaning}" for described in map(Status.describe, Status.values)
 )
 
 

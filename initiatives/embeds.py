@@ -17,8 +17,10 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, View
 
 from .citing import site_name
-from .templatetags.tracker_tags import format_at_precision, keep_as_of, status_info
+from .dates import format_at_precision
+from .templatetags.tracker_tags import keep_as_of
 from .views import AsOfMixin, initiatives_with_status
+from .vocabularies import Status
 
 # The badge's colours: the site's status palette (static/css/site.css), white text (contrast over 4.5:1).
 STATUS_COLOURS = {
@@ -28,7 +30,7 @@ STATUS_COLOURS = {
     "stalled": "#8a5300",
     "completed": "#185c2e",
     "abandoned": "#8b1e1e",
-    "none": "#4a5260",
+    None: "#4a5260",  # not yet assessed
 }
 LABEL_COLOUR = "#1b1f24"
 # Verdana-ish 11px text averages about 6.5px a character; enough room either way.
@@ -57,11 +59,11 @@ class BadgeView(EmbeddedInitiativeMixin, View):
 
     def get(self, request, slug):
         initiative = self.get_initiative(slug)
-        info = status_info(initiative.current_status)
+        described = Status.describe(initiative.current_status)
         label = str(initiative.tr.title)
         if len(label) > BADGE_TITLE_CHARACTERS:
             label = label[: BADGE_TITLE_CHARACTERS - 1].rstrip() + "…"
-        status = str(info["label"])
+        status = str(described.label)
         if self.as_of:
             status = f"{status} · {format_at_precision(self.as_of)}"
         left = round(len(label) * CHARACTER_WIDTH) + 12
@@ -70,8 +72,8 @@ class BadgeView(EmbeddedInitiativeMixin, View):
             "initiative": initiative,
             "label": label,
             "status": status,
-            "meaning": info["meaning"],
-            "colour": STATUS_COLOURS[info["code"]],
+            "meaning": described.meaning,
+            "colour": STATUS_COLOURS[described.code],
             "label_colour": LABEL_COLOUR,
             "left": left,
             "right": right,

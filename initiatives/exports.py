@@ -34,6 +34,7 @@ from .filters import InitiativeFilter, StatusUpdateFilter, filter_state
 from .models import Initiative, InitiativeCountry, Source, StatusUpdate, Theme
 from .querysets import resolve_as_of
 from .views import AsOfMixin
+from .vocabularies import Status
 
 logger = logging.getLogger("tracker.exports")
 
@@ -170,9 +171,6 @@ class InitiativeCsvView(CsvExportView):
         )
 
     def row(self, obj):
-        from .templatetags.tracker_tags import status_info
-
-        info = status_info(obj.current_status)
         return [
             obj.slug,
             # Title, summary and status label in the language of the URL (/ru/initiatives.csv),
@@ -180,7 +178,7 @@ class InitiativeCsvView(CsvExportView):
             obj.tr.title,
             obj.kind,
             obj.current_status or "",
-            info["label"],
+            Status.describe(obj.current_status).label,
             "" if obj.current_progress is None else obj.current_progress,
             obj.last_reported_on.isoformat() if obj.last_reported_on else "",
             _bool(obj.is_stale),

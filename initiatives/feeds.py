@@ -27,10 +27,11 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .dates import format_at_precision, sentence
 from .models import Initiative, Organisation, StatusUpdate, Theme
-from .templatetags.tracker_tags import format_at_precision, keep_as_of, prose, sentence
+from .templatetags.tracker_tags import keep_as_of
 from .timetravel import AS_OF_PARAM, parse_as_of
-from .translation import translated
+from .translation import prose, translated
 
 FEED_LENGTH = 50
 

@@ -9,7 +9,8 @@ English text with ``lang="en"``.
 """
 
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 SOURCE_LANGUAGE = "en"
@@ -68,6 +69,18 @@ class LocalizedText(str):
             str(self),
             gettext("(in English)"),
         )
+
+
+def prose(value):
+    """Paragraphs of translated content in <div class="prose">; the English fallback
+    is marked lang="en", with the note "(in English)" before it. Pages (the ``prose``
+    filter) and feeds."""
+    html = mark_safe(linebreaks(str(value), autoescape=True))  # noqa: S308 - linebreaks escaped it
+    if isinstance(value, LocalizedText) and value.is_fallback:
+        return format_html(
+            '<p class="fallback-note">{}</p><div class="prose" lang="en">{}</div>', gettext("(in English)"), html
+        )
+    return format_html('<div class="prose">{}</div>', html)
 
 
 def localized(obj, field, language=None):

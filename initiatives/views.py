@@ -40,10 +40,7 @@ from .querysets import stable_order
 from .timetravel import AS_OF_PARAM, parse_as_of
 from .translation import localized_value, translated
 from .vocabularies import (
-    NOT_ASSESSED_LABEL,
-    NOT_ASSESSED_MEANING,
     RELATION_INVERSE_LABELS,
-    STATUS_MEANINGS,
     InitiativeKind,
     Involvement,
     RelationType,
@@ -214,20 +211,18 @@ def named_counts(links, related):
 
 
 def status_rows(counts):
-    """(code, label, meaning, count) for every status and "not yet assessed", in vocabulary order."""
-    rows = [
+    """Every status and "not yet assessed" (Status.descriptions), in vocabulary order, with
+    its count: code, label, meaning, css_class and count for the templates and the chart."""
+    return [
         {
-            "code": status.value,
-            "label": status.label,
-            "meaning": STATUS_MEANINGS[status],
-            "count": counts.get(status.value, 0),
+            "code": described.code,
+            "label": described.label,
+            "meaning": described.meaning,
+            "css_class": described.css_class,
+            "count": counts.get(described.code, 0),
         }
-        for status in Status
+        for described in Status.descriptions()
     ]
-    rows.append(
-        {"code": None, "label": NOT_ASSESSED_LABEL, "meaning": NOT_ASSESSED_MEANING, "count": counts.get(None, 0)}
-    )
-    return rows
 
 
 # --- Dashboard ----------------------------------------------------------------------
@@ -397,7 +392,7 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
                     {
                         "param": "not_assessed",
                         "value": "true",
-                        "label": NOT_ASSESSED_LABEL,
+                        "label": Status.describe(None).label,
                         "count": flags["not_assessed"],
                         "selected": selected["not_assessed"] in (["true"], ["True"], ["1"]),
                     },

@@ -1,5 +1,7 @@
 """The tracker's controlled vocabularies, with the meanings shown beside them."""
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,23 @@ class Status(models.TextChoices):
     def meaning(self):
         return STATUS_MEANINGS[self]
 
+    @classmethod
+    def describe(cls, code):
+        """What a status value says to a reader: ``Status.describe("stalled")``, and
+        ``Status.describe(None)`` for an initiative not yet assessed. The one answer the
+        badges, admin, API, schema, CSV, feeds and charts all give; an unknown code is a
+        ValueError."""
+        # str(): a Status member hashes by its name, not its value.
+        description = STATUS_DESCRIPTIONS.get(str(code) if code else None)
+        if description is None:
+            raise ValueError(f"{code!r} is not a status")
+        return description
+
+    @classmethod
+    def descriptions(cls):
+        """Every status in vocabulary order, then "not yet assessed"."""
+        return list(STATUS_DESCRIPTIONS.values())
+
 
 # One mapping, read by the badge tooltip, the about page and the OpenAPI schema.
 STATUS_MEANINGS = {
@@ -29,6 +48,27 @@ STATUS_MEANINGS = {
 
 NOT_ASSESSED_LABEL = _("Not yet assessed")
 NOT_ASSESSED_MEANING = _("No published status update yet.")
+
+
+@dataclass(frozen=True)
+class StatusDescription:
+    """A status value as a reader sees it. ``code`` is None for "not yet assessed";
+    label and meaning are lazy, so one description serves every language."""
+
+    code: str | None
+    label: str
+    meaning: str
+
+    @property
+    def css_class(self):
+        """The badge's class: status-in_progress, status-none (static/css/site.css)."""
+        return f"status-{self.code or 'none'}"
+
+
+STATUS_DESCRIPTIONS = {
+    **{status.value: StatusDescription(status.value, status.label, STATUS_MEANINGS[status]) for status in Status},
+    None: StatusDescription(None, NOT_ASSESSED_LABEL, NOT_ASSESSED_MEANING),
+}
 
 
 class InitiativeKind(models.TextChoices):

@@ -23,8 +23,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from initiatives.dates import format_at_precision
 from initiatives.models import Initiative, StatusUpdate
-from initiatives.templatetags.tracker_tags import format_at_precision
 from initiatives.translation import localized
 from initiatives.vocabularies import DatePrecision, InitiativeKind, Status
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from initiatives.models import InitiativeRelation, StatusUpdate, precision_errors
 from initiatives.timetravel import parse_as_of
@@ -111,6 +112,39 @@ class TestDatePrecision:
 def test_every_status_has_a_meaning():
     assert set(STATUS_MEANINGS) == set(Status)
     assert Status.STALLED.meaning == STATUS_MEANINGS[Status.STALLED]
+
+
+class TestStatusDescribe:
+    """Status.describe: the one label, meaning and badge class every surface shows."""
+
+    def test_a_status_code_and_its_member_describe_the_same(self):
+        described = Status.describe("in_progress")
+        assert Status.describe(Status.IN_PROGRESS) is described
+        assert (described.code, str(described.label), described.css_class) == (
+            "in_progress",
+            "In progress",
+            "status-in_progress",
+        )
+        assert described.meaning == STATUS_MEANINGS[Status.IN_PROGRESS]
+
+    @pytest.mark.parametrize("nothing", [None, ""])
+    def test_no_status_is_not_yet_assessed(self, nothing):
+        described = Status.describe(nothing)
+        assert described.code is None
+        assert str(described.label) == "Not yet assessed"
+        assert str(described.meaning) == "No published status update yet."
+        assert described.css_class == "status-none"
+
+    def test_labels_follow_the_active_language(self):
+        with translation.override("ru"):
+            assert str(Status.describe("proposed").label) == "Предложено"
+
+    def test_every_status_then_not_assessed_in_vocabulary_order(self):
+        assert [described.code for described in Status.descriptions()] == [*Status.values, None]
+
+    def test_an_unknown_code_is_an_error_not_a_silent_not_assessed(self):
+        with pytest.raises(ValueError, match="retired"):
+            Status.describe("retired")
 
 
 class TestParseAsOf:

@@ -1,13 +1,14 @@
 """OpenAPI post-processing: the status vocabulary's meanings, from the one mapping."""
 
-from ..vocabularies import NOT_ASSESSED_LABEL, NOT_ASSESSED_MEANING, STATUS_MEANINGS, Status
+from ..vocabularies import Status
 
 
 def describe_statuses(result, generator, request, public):
-    """Append a table of status values, labels and meanings to the API description."""
+    """Append a table of status values, labels and meanings (Status.descriptions) to the API description."""
     lines = ["", "", "Status values (`status` on initiatives and updates):", ""]
-    lines += [f"- `{status.value}`, {status.label}: {STATUS_MEANINGS[status]}" for status in Status]
-    lines.append(f"- `null`, {NOT_ASSESSED_LABEL}: {NOT_ASSESSED_MEANING}")
+    lines += [
+        f"- `{described.code or 'null'}`, {described.label}: {described.meaning}" for described in Status.descriptions()
+    ]
     result["info"]["description"] = result["info"].get("description", "") + "\n".join(str(line) for line in lines)
     return result
 

@@ -16,10 +16,7 @@ from rest_framework import serializers
 from ..evidence import split_paragraphs
 from ..translation import SOURCE_LANGUAGE, language_code
 from ..vocabularies import (
-    NOT_ASSESSED_LABEL,
-    NOT_ASSESSED_MEANING,
     RELATION_INVERSE_LABELS,
-    STATUS_MEANINGS,
     DatePrecision,
     InitiativeKind,
     Involvement,
@@ -33,7 +30,9 @@ from ..vocabularies import (
 from .page_citation import PageCitationSerializer, page_citation_dict
 
 # The status enum's description in the schema lists every value with its label and meaning.
-STATUS_CHOICES = [(status.value, f"{status.label}. {STATUS_MEANINGS[status]}") for status in Status]
+STATUS_CHOICES = [
+    (described.code, f"{described.label}. {described.meaning}") for described in map(Status.describe, Status.values)
+]
 STATUS_HELP = (
     "The current status code, as of `as_of` when given; null when the initiative has no published "
     'update yet ("Not yet assessed"). The values and their meanings are listed under StatusEnum.'
@@ -57,10 +56,9 @@ class Vocabulary:
     def __init__(self):
         # Content (titles, summaries, headlines...) in this language where translated.
         self.language = language_code()
-        self.status = {status.value: str(status.label) for status in Status}
-        self.meaning = {status.value: str(STATUS_MEANINGS[status]) for status in Status}
-        self.not_assessed = str(NOT_ASSESSED_LABEL)
-        self.not_assessed_meaning = str(NOT_ASSESSED_MEANING)
+        # Status.describe's label and meaning of every code, None (not yet assessed) included.
+        self.status = {described.code: str(described.label) for described in Status.descriptions()}
+        self.meaning = {described.code: str(described.meaning) for described in Status.descriptions()}
         self.kind = {kind.value: str(kind.label) for kind in InitiativeKind}
         self.organisation_kind = {kind.value: str(kind.label) for kind in OrganisationKind}
         self.source_kind = {kind.value: str(kind.label) for kind in SourceKind}
@@ -493,8 +491,8 @@ class InitiativeSerializer(RowSerializer):
             "kind_label": vocabulary.kind.get(row["kind"], row["kind"]),
             "summary": text(row, "summary", vocabulary),
             "status": status,
-            "status_label": vocabulary.status[status] if status else vocabulary.not_assessed,
-            "status_meaning": vocabulary.meaning[status] if status else vocabulary.not_assessed_meaning,
+            "status_label": vocabulary.status[status],
+            "status_meaning": vocabulary.meaning[status],
             "progress": row["current_progress"],
             "last_update": row["last_reported_on"],
             "stale": row["is_stale"],
@@ -616,7 +614,7 @@ def initiative_summary_dict(row, links, vocabulary):
     data.update(
         kind=row["kind"],
         status=status,
-        status_label=vocabulary.status[status] if status else vocabulary.not_assessed,
+        status_label=vocabulary.status[status],
         last_update=row["last_reported_on"],
         stale=row["is_stale"],
     )

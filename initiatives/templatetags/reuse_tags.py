@@ -14,7 +14,8 @@ from django.utils.safestring import mark_safe
 
 from initiatives.citing import initiative_citation, site_name
 from initiatives.embeds import snippets
-from initiatives.templatetags.tracker_tags import keep_as_of, status_info
+from initiatives.templatetags.tracker_tags import keep_as_of
+from initiatives.vocabularies import Status
 
 register = template.Library()
 
@@ -38,7 +39,6 @@ def initiative_json_ld(context, initiative):
     request = context["request"]
     as_of = context.get("as_of")
     page = request.build_absolute_uri(keep_as_of(initiative.get_absolute_url(), as_of))
-    info = status_info(initiative.current_status)
     data = {
         "@context": "https://schema.org",
         "@type": "WebPage",
@@ -52,7 +52,7 @@ def initiative_json_ld(context, initiative):
             "@type": "CreativeWork",
             "name": str(initiative.tr.title),
             "abstract": str(initiative.tr.summary),
-            "creativeWorkStatus": str(info["label"]),
+            "creativeWorkStatus": str(Status.describe(initiative.current_status).label),
         },
         "citation": [
             {"@type": "CreativeWork", "name": source.title, **({"url": source.url} if source.url else {})}

@@ -1,20 +1,21 @@
-"""Template helpers for the public site: dates at their precision, status
-vocabulary lookups, and query-string building for facets, sorting and paging."""
+"""Template helpers for the public site: dates at their precision and status
+descriptions (thin tags over initiatives/dates.py and Status.describe), and
+query-string building for facets, sorting and paging."""
 
 from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import formats, translation
-from django.utils.html import format_html, linebreaks
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils import translation
+from django.utils.html import format_html
 
+from initiatives import dates
 from initiatives.country_names import country_name
 from initiatives.safeurls import is_http_url
-from initiatives.translation import LocalizedText, in_original, language_code
-from initiatives.vocabularies import NOT_ASSESSED_LABEL, NOT_ASSESSED_MEANING, STATUS_MEANINGS, DatePrecision, Status
+from initiatives.translation import LocalizedText, in_original
+from initiatives.translation import prose as translation_prose
+from initiatives.vocabularies import DatePrecision, Status
 
 register = template.Library()
 
@@ -34,52 +35,19 @@ def external_link(url, label=""):
     return format_html("{}", text)
 
 
-# --- Dates at their precision --------------------------------------------------
-
-
-# Russian and Kazakh write month names in lower case inside a sentence; Django's
-# catalogues capitalise the stand-alone ones ("Июнь", "Маусым").
-LOWER_CASE_MONTHS = {"ru", "kk"}
-# A day in the language's own order: "12 января 2026 г.", "2026 ж. 12 қаңтар" (Kazakh puts the year first).
-DAY_FORMATS = {"ru": "j E Y г.", "kk": "Y ж. j E"}
-
-
-def format_at_precision(value, precision=DatePrecision.DAY):
-    """ "2023", "June 2025" / "июнь 2025 г." / "2025 ж. маусым", or "12 January 2026":
-    never a day the evidence does not support. In the active language."""
-    if not value:
-        return ""
-    if precision == DatePrecision.YEAR:
-        return str(value.year)
-    code = language_code()
-    if precision == DatePrecision.MONTH:
-        text = formats.date_format(value, "YEAR_MONTH_FORMAT")
-    else:
-        # "E" is the month name in the form used inside a date (genitive in Russian).
-        text = formats.date_format(value, DAY_FORMATS.get(code, "j E Y"))
-    return text.lower() if code in LOWER_CASE_MONTHS else text
+# --- Dates at their precision (initiatives/dates.py) ----------------------------------
 
 
 @register.filter
 def sentence(text):
-    """The text as a sentence, ending in one full stop: Russian dates end in an
-    abbreviation ("12 января 2026 г."), whose full stop also ends the sentence."""
-    text = str(text).rstrip()
-    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
-
-
-def machine_date_at_precision(value, precision=DatePrecision.DAY):
-    if precision == DatePrecision.YEAR:
-        return f"{value.year:04d}"
-    if precision == DatePrecision.MONTH:
-        return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat()
+    """``{{ facts|sentence }}``: ends in one full stop (dates.sentence)."""
+    return dates.sentence(text)
 
 
 @register.filter
 def at_precision(value, precision=DatePrecision.DAY):
     """``{{ update.reported_on|at_precision:update.reported_on_precision }}``"""
-    return format_at_precision(value, precision or DatePrecision.DAY)
+    return dates.format_at_precision(value, precision)
 
 
 @register.simple_tag
@@ -87,11 +55,10 @@ def show_date(value, precision=DatePrecision.DAY):
     """A <time> element whose text and datetime attribute both stop at the precision."""
     if not value:
         return ""
-    precision = precision or DatePrecision.DAY
     return format_html(
         '<time datetime="{}">{}</time>',
-        machine_date_at_precision(value, precision),
-        format_at_precision(value, precision),
+        dates.machine_date_at_precision(value, precision),
+        dates.format_at_precision(value, precision),
     )
 
 
@@ -100,11 +67,9 @@ def show_date(value, precision=DatePrecision.DAY):
 
 @register.filter
 def status_info(code):
-    """Label, meaning and CSS-safe code of a status value (None: not yet assessed)."""
-    if code in Status.values:
-        status = Status(code)
-        return {"code": status.value, "label": status.label, "meaning": STATUS_MEANINGS[status]}
-    return {"code": "none", "label": NOT_ASSESSED_LABEL, "meaning": NOT_ASSESSED_MEANING}
+    """``{% with info=status|status_info %}``: Status.describe(code), so the badge reads
+    info.label, info.meaning and info.css_class (None: not yet assessed)."""
+    return Status.describe(code)
 
 
 # --- URLs that carry the page's state ----------------------------------------------------
@@ -230,14 +195,9 @@ def country(value):
 
 @register.filter
 def prose(value):
-    """Paragraphs of translated content in <div class="prose">; the English fallback
-    is marked lang="en", with the note "(in English)" before it."""
-    html = mark_safe(linebreaks(str(value), autoescape=True))
-    if isinstance(value, LocalizedText) and value.is_fallback:
-        return format_html(
-            '<p class="fallback-note">{}</p><div class="prose" lang="en">{}</div>', gettext("(in English)"), html
-        )
-    return format_html('<div class="prose">{}</div>', html)
+    """Paragraphs of translated content (translation.prose): the English fallback is
+    marked lang="en", with the note "(in English)" before it."""
+    return translation_prose(value)
 
 
 @register.simple_tag(takes_context=True)
