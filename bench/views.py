@@ -7,13 +7,16 @@ Deliberately written the plain way someone would write them by hand, without
 importing anything from initiatives/api/.
 """
 
+import datetime
 from collections import defaultdict
 
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django_countries import countries
 
+from initiatives.corrections import revisions_by_update
 from initiatives.models import (
+    Citation,
     ExternalLink,
     Initiative,
     InitiativeCountry,
@@ -173,8 +176,8 @@ def initiatives(request):
 
 
 SOURCE_FIELDS = (
-    "id", "title", "publisher", "author", "url", "published_on", "published_on_precision", "kind", "reference",
-    "notes",
+    "id", "slug", "title", "publisher", "author", "url", "published_on", "published_on_precision", "kind", "notes",
+    "archive_url", "sha256",
 )  # fmt: skip
 
 
@@ -185,36 +188,52 @@ def status_updates(request):
         .order_by("-reported_on", "-created", "-pk")
         .values(
             "id", "initiative__slug", "initiative__title", "reported_on", "reported_on_precision", "status",
-            "progress", "headline", "body", "created", "modified",
+            "progress", "headline", "body", "revised_on", "revision_note", "withdrawn_on", "withdrawal_reason",
+            "created", "modified",
         )
     )  # fmt: skip
     body, rows = page_of(request, queryset)
-    sources = defaultdict(list)
-    for source in (
-        StatusUpdate.sources.through.objects.filter(statusupdate_id__in=[row["id"] for row in rows])
-        .order_by("-source__published_on", "source__title")
-        .values("statusupdate_id", *(f"source__{field}" for field in SOURCE_FIELDS))
+    ids = [row["id"] for row in rows]
+    citations, sources = defaultdict(list), defaultdict(dict)
+    for citation in (
+        Citation.objects.filter(update_id__in=ids)
+        .order_by("pk")
+        .values("id", "update_id", "quote", "paragraph", *(f"source__{field}" for field in SOURCE_FIELDS))
     ):
-        sources[source["statusupdate_id"]].append(
+        slug, paragraph = citation["source__slug"], citation["paragraph"]
+        anchor = f"#p-{paragraph}" if paragraph else ""
+        citations[citation["update_id"]].append(
             {
-                "url": f"{site}/api/sources/{source['source__id']}/",
-                "html_url": None,
-                "id": source["source__id"],
-                "title": source["source__title"],
-                "publisher": source["source__publisher"],
-                "author": source["source__author"],
-                "external_url": source["source__url"],
-                "published_on": source["source__published_on"],
-                "published_on_precision": source["source__published_on_precision"],
-                "kind": source["source__kind"],
-                "kind_label": str(SourceKind(source["source__kind"]).label),
-                "reference": source["source__reference"],
-                "notes": source["source__notes"],
+                "source": slug,
+                "quote": citation["quote"],
+                "quote_translation": None,
+                "paragraph": paragraph,
+                "url": f"{site}/sources/{slug}/?citation={citation['id']}{anchor}",
             }
         )
+        sources[citation["update_id"]][citation["source__id"]] = {
+            "url": f"{site}/api/sources/{slug}/",
+            "html_url": f"{site}/sources/{slug}/",
+            "id": citation["source__id"],
+            "slug": slug,
+            "title": citation["source__title"],
+            "publisher": citation["source__publisher"],
+            "author": citation["source__author"],
+            "external_url": citation["source__url"],
+            "published_on": citation["source__published_on"],
+            "published_on_precision": citation["source__published_on_precision"],
+            "kind": citation["source__kind"],
+            "kind_label": str(SourceKind(citation["source__kind"]).label),
+            "notes": citation["source__notes"],
+            "archive_url": citation["source__archive_url"],
+            "sha256": citation["source__sha256"],
+        }
+    revisions = revisions_by_update(ids)
     results = []
     for row in rows:
         slug, status = row["initiative__slug"], Status(row["status"])
+        cited = sorted(sources[row["id"]].values(), key=lambda source: source["title"])
+        cited.sort(key=lambda source: source["published_on"] or datetime.date.min, reverse=True)
         results.append(
             {
                 "url": f"{site}/api/status-updates/{row['id']}/",
@@ -234,7 +253,16 @@ def status_updates(request):
                 "progress": row["progress"],
                 "headline": row["headline"],
                 "body": row["body"],
-                "sources": sources[row["id"]],
+                "sources": cited,
+                "citations": citations[row["id"]],
+                "revised_on": row["revised_on"],
+                "revision_note": row["revision_note"],
+                "revisions": [
+                    {"revised_on": revision.revised_on, "note": revision.note, "earlier": revision.earlier}
+                    for revision in revisions.get(row["id"], [])
+                ],
+                "withdrawn_on": row["withdrawn_on"],
+                "withdrawal_reason": row["withdrawal_reason"],
                 "created": row["created"],
                 "modified": row["modified"],
             }
