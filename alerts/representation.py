@@ -28,12 +28,14 @@ def update_data(update_id, links, vocabulary):
     if row is None:
         return None
     # The same attachments as the API's StatusUpdateViewSet.attach_list.
-    return serializers.status_update_dict(rows.attach_update_evidence([row])[0], links, vocabulary)
+    return serializers.represent(
+        serializers.StatusUpdateSerializer, rows.attach_update_evidence([row])[0], links, vocabulary
+    )
 
 
 def milestone_data(milestone_id, links, vocabulary):
     row = Milestone.objects.with_state().filter(pk=milestone_id).values(*rows.MILESTONE_FIELDS).first()
-    return None if row is None else serializers.milestone_dict(row, links, vocabulary)
+    return None if row is None else serializers.represent(serializers.MilestoneSerializer, row, links, vocabulary)
 
 
 def event_payload(event):

@@ -35,15 +35,9 @@ class Links:
         prefix, suffix = self._route(name, kwarg)
         return f"{prefix}{key}{suffix}{fragment}"
 
-    # API resources
+    # Named links for the changes endpoint; serializers build theirs with fields.LinkField.
     def initiative(self, slug):
         return self.build("api:initiative-detail", slug)
-
-    def organisation(self, slug):
-        return self.build("api:organisation-detail", slug)
-
-    def theme(self, slug):
-        return self.build("api:theme-detail", slug)
 
     def status_update(self, pk):
         return self.build("api:statusupdate-detail", pk, kwarg="pk")
@@ -51,18 +45,9 @@ class Links:
     def milestone(self, pk):
         return self.build("api:milestone-detail", pk, kwarg="pk")
 
-    def source(self, slug):
-        return self.build("api:source-detail", slug)
-
     # Public pages (the same routes the models' get_absolute_url reverses)
     def initiative_page(self, slug, fragment=""):
         return self.build("initiatives:initiative-detail", slug, fragment=fragment)
-
-    def organisation_page(self, slug):
-        return self.build("initiatives:organisation-detail", slug)
-
-    def theme_page(self, slug):
-        return self.build("initiatives:theme-detail", slug)
 
     def source_page(self, slug, fragment=""):
         return self.build("initiatives:source-detail", slug, fragment=fragment)

@@ -26,94 +26,19 @@ from ..models import (
     StatusUpdate,
 )
 from ..translation import translated
+from . import serializers
 
-INITIATIVE_FIELDS = (
-    "id",
-    "slug",
-    # Russian and Kazakh versions ride along; the serializers pick the language asked.
-    *translated("title"),
-    "kind",
-    *translated("summary"),
-    "proposer",
-    "venue",
-    "proposed_on",
-    "proposed_on_precision",
-    *translated("instrument"),
-    "responsible_body__slug",
-    *translated("responsible_body__name"),
-    "period_start",
-    "period_start_precision",
-    "period_end",
-    "period_end_precision",
-    "current_status",
-    "current_progress",
-    "last_reported_on",
-    "is_stale",
-    "has_overdue_milestones",
-    "modified",
-)
-INITIATIVE_DETAIL_FIELDS = (*INITIATIVE_FIELDS, *translated("description"))
-
-SOURCE_FIELDS = (
-    "id",
-    "slug",
-    *translated("title"),
-    "publisher",
-    "author",
-    "url",
-    "published_on",
-    "published_on_precision",
-    "kind",
-    *translated("notes"),
-    "archive_url",
-    "sha256",
-)
-SOURCE_DETAIL_FIELDS = (*SOURCE_FIELDS, "text")
-
-STATUS_UPDATE_FIELDS = (
-    "id",
-    "initiative__slug",
-    *translated("initiative__title"),
-    "reported_on",
-    "reported_on_precision",
-    "status",
-    "progress",
-    *translated("headline", "body"),
-    "revised_on",
-    "revision_note",
-    "withdrawn_on",
-    "withdrawal_reason",
-    "created",
-    "modified",
-)
-
-MILESTONE_FIELDS = (
-    "id",
-    "initiative__slug",
-    *translated("initiative__title", "title", "description"),
-    "due_on",
-    "due_on_precision",
-    "achieved_on",
-    "achieved_on_precision",
-    "is_achieved",
-    "is_overdue",
-    "source_id",
-    "source__slug",
-    *translated("source__title"),
-)
-
-ORGANISATION_FIELDS = ("id", "slug", *translated("name"), "kind", "country", "website", *translated("description"))
-THEME_FIELDS = ("id", "slug", *translated("name", "description"))
+# The .values() names each serializer's declared fields read (serializers.RowSerializer).
+INITIATIVE_FIELDS = serializers.InitiativeSerializer.values_names()
+INITIATIVE_DETAIL_FIELDS = serializers.InitiativeDetailSerializer.values_names()
+SOURCE_FIELDS = serializers.SourceSerializer.values_names()
+SOURCE_DETAIL_FIELDS = serializers.SourceDetailSerializer.values_names()
+STATUS_UPDATE_FIELDS = serializers.StatusUpdateSerializer.values_names()
+MILESTONE_FIELDS = serializers.MilestoneSerializer.values_names()
+ORGANISATION_FIELDS = serializers.OrganisationSerializer.values_names()
+THEME_FIELDS = serializers.ThemeSerializer.values_names()
 # An initiative as it appears inside an organisation or a theme.
-INITIATIVE_SUMMARY_FIELDS = (
-    "id",
-    "slug",
-    *translated("title"),
-    "kind",
-    "current_status",
-    "last_reported_on",
-    "is_stale",
-)
+INITIATIVE_SUMMARY_FIELDS = serializers.InitiativeSummarySerializer.values_names()
 
 
 def _grouped(pairs):
@@ -140,7 +65,7 @@ def attach_initiative_relations(rows, as_of=None):
         (row.pop("initiative_id"), _prefixed(row, "theme__"))
         for row in Initiative.themes.through.objects.filter(initiative_id__in=ids)
         .order_by("theme__name")
-        .values("initiative_id", "theme__slug", *translated("theme__name"))
+        .values("initiative_id", *serializers.ThemeRefSerializer.values_names("theme__"))
     )
     countries = _grouped(
         InitiativeCountry.objects.filter(initiative_id__in=ids)
@@ -151,7 +76,7 @@ def attach_initiative_relations(rows, as_of=None):
         (row.pop("initiative_id"), {**_prefixed(row, "organisation__"), "role": row["role"]})
         for row in InitiativeOrganisation.objects.filter(initiative_id__in=ids)
         .order_by("role", "organisation__name")
-        .values("initiative_id", "organisation__slug", *translated("organisation__name"), "role")
+        .values("initiative_id", *serializers.OrganisationRefSerializer.values_names("organisation__"), "role")
     )
     relations = defaultdict(list)
     id_set = set(ids)
@@ -163,11 +88,9 @@ def attach_initiative_relations(rows, as_of=None):
             "relation_type",
             *translated("note"),
             "from_initiative_id",
-            "from_initiative__slug",
-            *translated("from_initiative__title"),
+            *serializers.InitiativeRefSerializer.values_names("from_initiative__"),
             "to_initiative_id",
-            "to_initiative__slug",
-            *translated("to_initiative__title"),
+            *serializers.InitiativeRefSerializer.values_names("to_initiative__"),
         )
     ):
         if relation["from_initiative_id"] in id_set:
@@ -179,10 +102,10 @@ def attach_initiative_relations(rows, as_of=None):
                 (relation["relation_type"], "incoming", relation, _prefixed(relation, "from_initiative__"))
             )
     links = _grouped(
-        (initiative_id, {"kind": kind, "label": label, "url": url})
-        for initiative_id, kind, label, url in ExternalLink.objects.filter(initiative_id__in=ids)
+        (row.pop("initiative_id"), row)
+        for row in ExternalLink.objects.filter(initiative_id__in=ids)
         .order_by("kind", "label")
-        .values_list("initiative_id", "kind", "label", "url")
+        .values("initiative_id", *serializers.ExternalLinkSerializer.values_names())
     )
     for row in rows:
         key = row["id"]
@@ -224,7 +147,7 @@ def attach_update_evidence(rows, as_of=None):
     attach_update_sources(rows, as_of)
     revisions = revisions_by_update([row["id"] for row in rows]) if rows else {}
     for row in rows:
-        row["revisions"] = revisions.get(row["id"], [])
+        row["revisions"] = [vars(revision) for revision in revisions.get(row["id"], [])]
     return rows
 
 
@@ -240,7 +163,9 @@ def attach_update_sources(rows, as_of=None):
     citations = _grouped(
         (row.pop("update_id"), row)
         for row in cited.order_by("pk").values(
-            "id", "update_id", *translated("quote"), "paragraph", *(f"source__{field}" for field in SOURCE_FIELDS)
+            "update_id",
+            *serializers.CitationSerializer.values_names(),
+            *serializers.SourceSerializer.values_names("source__"),
         )
     )
     for row in rows:

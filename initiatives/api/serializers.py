@@ -1,20 +1,22 @@
-"""Read-only serializers over ``.values()`` rows (see rows.py).
+"""Read-only serializers over ``.values()`` rows (see rows.py and fields.py).
 
-Each serializer's declared fields are the documented contract (drf-spectacular
-builds the schema from them); its ``to_representation`` maps a row dict
-straight to that shape, without DRF's per-field machinery, which is what
-makes the list endpoints cheap (bench/RESULTS.md, "API vs hand-written
+Each field is declared once, here, with ``source=`` naming its row key: the
+declared fields are the documented contract (drf-spectacular builds the schema
+from them), they give the ``.values()`` names (``values_names()``), and one
+generic ``to_representation`` maps a row dict straight to that shape through a
+read plan compiled once per class, without DRF's per-field machinery, which is
+what keeps the list endpoints cheap (bench/RESULTS.md, "API vs hand-written
 view"). tests/test_api.py checks every response's keys against the declared
-fields and tests/test_schema.py validates responses against the schema, so the
-two cannot drift apart.
+fields and tests/test_schema.py validates responses against the schema.
 """
 
 from django.utils import translation
 from django_countries import countries
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..evidence import split_paragraphs
-from ..translation import SOURCE_LANGUAGE, language_code
+from ..translation import language_code, localized_value
 from ..vocabularies import (
     RELATION_INVERSE_LABELS,
     DatePrecision,
@@ -26,6 +28,16 @@ from ..vocabularies import (
     Role,
     SourceKind,
     Status,
+)
+from .fields import (
+    CountryField,
+    CountryListField,
+    DateIfField,
+    LabelField,
+    LinkField,
+    RowField,
+    TranslatedField,
+    TranslationOrNullField,
 )
 from .page_citation import PageCitationSerializer, page_citation_dict
 
@@ -78,18 +90,54 @@ class Vocabulary:
         return {"code": code, "name": name}
 
 
-def text(row, field, vocabulary):
-    """A translated field of a row in the vocabulary's language, English where untranslated
-    (the same choice as initiatives.translation.localized)."""
-    if vocabulary.language != SOURCE_LANGUAGE:
-        value = row.get(f"{field}_{vocabulary.language}")
-        if value and value.strip():
-            return value
-    return row[field]
+# --- Reading rows: the plan every serializer derives from its declared fields ------------
+
+
+def _key(field, name, prefix):
+    return prefix + (field.source or name)
+
+
+def _values_names(field, name, prefix):
+    if isinstance(field, serializers.ListSerializer):
+        return []  # attached by rows.py after the query
+    if isinstance(field, RowSerializer):
+        return type(field).values_names(_key(field, name, prefix) + "__")
+    if isinstance(field, RowField):
+        return field.values_names(_key(field, name, prefix), prefix)
+    return [_key(field, name, prefix)]
+
+
+def _reader(field, name, prefix):
+    key = _key(field, name, prefix)
+    if isinstance(field, serializers.ListSerializer):
+        plan = type(field.child).read_plan()
+        return lambda row, links, vocabulary: [
+            {name: get(item, links, vocabulary) for name, get in plan} for item in row[key]
+        ]
+    if isinstance(field, RowSerializer):
+        # A related object's columns, flat in the row under a prefix (initiative__slug).
+        nested = key + "__"
+        plan = type(field).read_plan(nested)
+        present = nested + type(field).row_keys[0] if field.allow_null else None
+
+        def read(row, links, vocabulary):
+            if present and row[present] is None:
+                return None
+            return {name: get(row, links, vocabulary) for name, get in plan}
+
+        return read
+    if isinstance(field, RowField):
+        return field.reader(key, prefix)
+    return lambda row, links, vocabulary: row[key]
 
 
 class RowSerializer(serializers.Serializer):
-    """Base: read-only, context carries ``links`` (links.Links) and ``vocabulary``."""
+    """Base: read-only over row dicts; the context carries ``links`` (links.Links) and
+    ``vocabulary``. A nested RowSerializer reads its columns under a prefix; a nested
+    plain Serializer documents a value the row already holds in that shape."""
+
+    # Row keys not shown but needed: rows.py attaches related rows by id.
+    row_keys = ("id",)
 
     def create(self, validated_data):  # pragma: no cover - the API never writes
         raise NotImplementedError
@@ -97,9 +145,27 @@ class RowSerializer(serializers.Serializer):
     def update(self, instance, validated_data):  # pragma: no cover
         raise NotImplementedError
 
-    @property
-    def urls(self):
-        return self.context["links"]
+    @classmethod
+    def values_names(cls, prefix=""):
+        """The ``.values()`` names the declared fields read (under ``prefix``), each once."""
+        names = [prefix + key for key in cls.row_keys]
+        for name, field in cls._declared_fields.items():
+            names += _values_names(field, name, prefix)
+        return tuple(dict.fromkeys(names))
+
+    @classmethod
+    def read_plan(cls, prefix=""):
+        """(name, read(row, links, vocabulary)) per declared field, compiled once per class."""
+        plans = cls.__dict__.get("_plans")
+        if plans is None:
+            plans = cls._plans = {}
+        if prefix not in plans:
+            plans[prefix] = tuple((name, _reader(field, name, prefix)) for name, field in cls._declared_fields.items())
+        return plans[prefix]
+
+    def to_representation(self, row):
+        links, vocabulary = self.context["links"], self.vocabulary
+        return {name: get(row, links, vocabulary) for name, get in self.read_plan()}
 
     @property
     def vocabulary(self):
@@ -107,6 +173,11 @@ class RowSerializer(serializers.Serializer):
         if vocabulary is None:
             vocabulary = self.context["vocabulary"] = Vocabulary.for_language(translation.get_language())
         return vocabulary
+
+
+def represent(serializer_class, row, links, vocabulary):
+    """One row in the API's shape outside a request (webhook bodies)."""
+    return serializer_class(context={"links": links, "vocabulary": vocabulary}).to_representation(row)
 
 
 def precision_field(name):
@@ -118,39 +189,57 @@ def precision_field(name):
     )
 
 
-# --- Small nested shapes (documentation only; rows are mapped by the parents) ----------
+def status_fields(source, **status_options):
+    """status, status_label and status_meaning of a status column (Status.describe), new
+    fields for each class that unpacks them (DRF orders fields by creation)."""
+    return (
+        # DRF refuses a source equal to the field's name ("status").
+        serializers.ChoiceField(
+            choices=STATUS_CHOICES,
+            read_only=True,
+            **({"source": source} if source != "status" else {}),
+            **status_options,
+        ),
+        LabelField(labels="status", source=source, read_only=True, help_text='"Not yet assessed" when null.'),
+        LabelField(labels="meaning", source=source, read_only=True),
+    )
 
 
-class CountrySerializer(serializers.Serializer):
-    """A country (ISO 3166-1)."""
-
-    code = serializers.CharField(read_only=True, help_text="ISO 3166-1 alpha-2 code.")
-    name = serializers.CharField(read_only=True)
+# --- References to other objects -------------------------------------------------------
 
 
-class InitiativeRefSerializer(serializers.Serializer):
+class InitiativeRefSerializer(RowSerializer):
     """Another initiative, by reference."""
 
     slug = serializers.SlugField(read_only=True)
-    title = serializers.CharField(read_only=True)
-    url = serializers.URLField(read_only=True)
-    html_url = serializers.URLField(read_only=True)
+    title = TranslatedField(read_only=True)
+    url = LinkField(route="api:initiative-detail", read_only=True)
+    html_url = LinkField(route="initiatives:initiative-detail", read_only=True)
 
 
-class NamedRefSerializer(serializers.Serializer):
-    """An organisation or theme, by reference."""
+class OrganisationRefSerializer(RowSerializer):
+    """An organisation, by reference."""
 
     slug = serializers.SlugField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    url = serializers.URLField(read_only=True)
-    html_url = serializers.URLField(read_only=True)
+    name = TranslatedField(read_only=True)
+    url = LinkField(route="api:organisation-detail", read_only=True)
+    html_url = LinkField(route="initiatives:organisation-detail", read_only=True)
 
 
-class OrganisationRoleSerializer(NamedRefSerializer):
+class ThemeRefSerializer(RowSerializer):
+    """A theme, by reference."""
+
+    slug = serializers.SlugField(read_only=True)
+    name = TranslatedField(read_only=True)
+    url = LinkField(route="api:theme-detail", read_only=True)
+    html_url = LinkField(route="initiatives:theme-detail", read_only=True)
+
+
+class OrganisationRoleSerializer(OrganisationRefSerializer):
     """An organisation and its role in the initiative."""
 
     role = serializers.ChoiceField(choices=Role.choices, read_only=True)
-    role_label = serializers.CharField(read_only=True)
+    role_label = LabelField(labels="role", source="role", read_only=True)
 
 
 class RelationSerializer(serializers.Serializer):
@@ -170,21 +259,51 @@ class RelationSerializer(serializers.Serializer):
     initiative = InitiativeRefSerializer(read_only=True, help_text="The initiative at the other end.")
 
 
-class ExternalLinkSerializer(serializers.Serializer):
+@extend_schema_field(RelationSerializer(many=True))
+class RelationsField(RowField, serializers.Field):
+    """The relations rows.py attaches as (type, direction, relation row, other initiative row)."""
+
+    def values_names(self, key, prefix):
+        return []
+
+    def reader(self, key, prefix):
+        other_plan = InitiativeRefSerializer.read_plan()
+
+        def read(row, links, vocabulary):
+            return [
+                {
+                    "type": relation_type,
+                    "direction": direction,
+                    "label": (vocabulary.relation if direction == "outgoing" else vocabulary.relation_inverse)[
+                        relation_type
+                    ],
+                    "note": localized_value(relation, "note", vocabulary.language),
+                    "initiative": {name: get(other, links, vocabulary) for name, get in other_plan},
+                }
+                for relation_type, direction, relation, other in row[key]
+            ]
+
+        return read
+
+
+class ExternalLinkSerializer(RowSerializer):
     """A typed external identifier (official site, legal act, OECD.AI entry)."""
 
+    row_keys = ()
     kind = serializers.ChoiceField(choices=LinkKind.choices, read_only=True)
-    kind_label = serializers.CharField(read_only=True)
+    kind_label = LabelField(labels="link_kind", source="kind", read_only=True)
     label = serializers.CharField(read_only=True, help_text="Label or identifier, e.g. a legal act number.")
-    external_url = serializers.CharField(read_only=True, help_text="Empty when the identifier has no address.")
+    external_url = serializers.CharField(
+        source="url", read_only=True, help_text="Empty when the identifier has no address."
+    )
 
 
-class SourceRefSerializer(serializers.Serializer):
+class SourceRefSerializer(RowSerializer):
     """A source, by reference."""
 
     slug = serializers.CharField(read_only=True)
-    title = serializers.CharField(read_only=True)
-    url = serializers.URLField(read_only=True)
+    title = TranslatedField(read_only=True)
+    url = LinkField(route="api:source-detail", read_only=True)
 
 
 # --- Sources ------------------------------------------------------------------------
@@ -193,26 +312,27 @@ class SourceRefSerializer(serializers.Serializer):
 class SourceSerializer(RowSerializer):
     """A source: the evidence an update or milestone cites."""
 
-    url = serializers.URLField(read_only=True)
-    html_url = serializers.URLField(read_only=True, help_text="The archived source's public page.")
+    url = LinkField(route="api:source-detail", read_only=True)
+    html_url = LinkField(
+        route="initiatives:source-detail", read_only=True, help_text="The archived source's public page."
+    )
     id = serializers.IntegerField(read_only=True)
     slug = serializers.CharField(read_only=True)
-    title = serializers.CharField(read_only=True)
+    title = TranslatedField(read_only=True)
     publisher = serializers.CharField(read_only=True)
     author = serializers.CharField(read_only=True)
-    external_url = serializers.CharField(read_only=True, help_text="The document's address; empty when unknown.")
+    external_url = serializers.CharField(
+        source="url", read_only=True, help_text="The document's address; empty when unknown."
+    )
     published_on = serializers.DateField(read_only=True, allow_null=True)
     published_on_precision = precision_field("published_on")
     kind = serializers.ChoiceField(choices=SourceKind.choices, read_only=True)
-    kind_label = serializers.CharField(read_only=True)
-    notes = serializers.CharField(read_only=True, help_text="What the document supports, and what it does not.")
+    kind_label = LabelField(labels="source_kind", source="kind", read_only=True)
+    notes = TranslatedField(read_only=True, help_text="What the document supports, and what it does not.")
     archive_url = serializers.CharField(read_only=True, help_text="An archived copy elsewhere; empty when none.")
     sha256 = serializers.CharField(
         read_only=True, help_text="SHA-256 of the archived copy: the file if there is one, else the text (UTF-8)."
     )
-
-    def to_representation(self, row):
-        return source_dict(row, self.urls, self.vocabulary)
 
 
 class PassageSerializer(serializers.Serializer):
@@ -221,42 +341,32 @@ class PassageSerializer(serializers.Serializer):
     text = serializers.CharField(read_only=True)
 
 
+@extend_schema_field(PassageSerializer(many=True))
+class ParagraphsField(RowField, serializers.Field):
+    """The archived text in numbered paragraphs, each linked to its anchor on the source's page."""
+
+    def values_names(self, key, prefix):
+        return [key, prefix + "slug"]
+
+    def reader(self, key, prefix):
+        slug_key = prefix + "slug"
+
+        def read(row, links, vocabulary):
+            return [
+                {"number": number, "html_url": links.source_page(row[slug_key], fragment=f"#p-{number}"), "text": text}
+                for number, text in enumerate(split_paragraphs(row[key]), start=1)
+            ]
+
+        return read
+
+
 class SourceDetailSerializer(SourceSerializer):
     """A source with its archived text, whole and in numbered paragraphs."""
 
     text = serializers.CharField(
         read_only=True, help_text="The archived full text; paragraphs are separated by blank lines."
     )
-    paragraphs = PassageSerializer(many=True, read_only=True)
-
-    def to_representation(self, row):
-        data = source_dict(row, self.urls, self.vocabulary)
-        data["text"] = row["text"]
-        data["paragraphs"] = [
-            {"number": number, "html_url": self.urls.source_page(row["slug"], fragment=f"#p-{number}"), "text": text}
-            for number, text in enumerate(split_paragraphs(row["text"]), start=1)
-        ]
-        return data
-
-
-def source_dict(row, links, vocabulary):
-    return {
-        "url": links.source(row["slug"]),
-        "html_url": links.source_page(row["slug"]),
-        "id": row["id"],
-        "slug": row["slug"],
-        "title": text(row, "title", vocabulary),
-        "publisher": row["publisher"],
-        "author": row["author"],
-        "external_url": row["url"],
-        "published_on": row["published_on"],
-        "published_on_precision": row["published_on_precision"],
-        "kind": row["kind"],
-        "kind_label": vocabulary.source_kind.get(row["kind"], row["kind"]),
-        "notes": text(row, "notes", vocabulary),
-        "archive_url": row["archive_url"],
-        "sha256": row["sha256"],
-    }
+    paragraphs = ParagraphsField(source="text", read_only=True)
 
 
 class EarlierWordingSerializer(serializers.Serializer):
@@ -268,43 +378,41 @@ class EarlierWordingSerializer(serializers.Serializer):
     body = serializers.CharField(read_only=True)
 
 
-class RevisionSerializer(serializers.Serializer):
+class RevisionSerializer(RowSerializer):
     """A correction made after publication, with what the update said before it."""
 
+    row_keys = ()
     revised_on = serializers.DateField(read_only=True)
     note = serializers.CharField(read_only=True)
     earlier = EarlierWordingSerializer(read_only=True)
 
 
-def revision_dict(revision):
-    return {"revised_on": revision.revised_on, "note": revision.note, "earlier": revision.earlier}
+class PassageLinkField(RowField, serializers.URLField):
+    """The quoted passage in its archived source: the paragraph's anchor, the quote marked."""
+
+    def values_names(self, key, prefix):
+        return [prefix + "source__slug", prefix + "id", prefix + "paragraph"]
+
+    def reader(self, key, prefix):
+        slug, citation, paragraph = (prefix + name for name in ("source__slug", "id", "paragraph"))
+        return lambda row, links, vocabulary: links.passage(row[slug], row[citation], row[paragraph])
 
 
-class CitationSerializer(serializers.Serializer):
+class CitationSerializer(RowSerializer):
     """A quoted passage an update relies on."""
 
-    source = serializers.CharField(read_only=True, help_text="The cited source's slug (see `sources`).")
+    source = serializers.CharField(
+        source="source__slug", read_only=True, help_text="The cited source's slug (see `sources`)."
+    )
     quote = serializers.CharField(read_only=True, help_text="Verbatim from the source's archived text.")
-    quote_translation = serializers.CharField(
-        read_only=True, allow_null=True, help_text="The quote translated into the language asked; null if none."
+    quote_translation = TranslationOrNullField(
+        source="quote",
+        read_only=True,
+        allow_null=True,
+        help_text="The quote translated into the language asked; null if none.",
     )
     paragraph = serializers.IntegerField(read_only=True, allow_null=True, help_text="1-based paragraph of the source.")
-    url = serializers.URLField(read_only=True, help_text="The passage in the archived source, marked.")
-
-
-def citation_dict(row, links, vocabulary):
-    translation = row.get(f"quote_{vocabulary.language}") if vocabulary.language != SOURCE_LANGUAGE else None
-    return {
-        "source": row["source__slug"],
-        "quote": row["quote"],
-        "quote_translation": translation if translation and translation.strip() else None,
-        "paragraph": row["paragraph"],
-        "url": links.passage(row["source__slug"], row["id"], row["paragraph"]),
-    }
-
-
-def initiative_ref(links, slug, title):
-    return {"slug": slug, "title": title, "url": links.initiative(slug), "html_url": links.initiative_page(slug)}
+    url = PassageLinkField(read_only=True, help_text="The passage in the archived source, marked.")
 
 
 # --- Status updates -----------------------------------------------------------------
@@ -313,20 +421,24 @@ def initiative_ref(links, slug, title):
 class StatusUpdateSerializer(RowSerializer):
     """A published, dated and sourced assessment of one initiative."""
 
-    url = serializers.URLField(read_only=True)
-    html_url = serializers.URLField(read_only=True, help_text="The update on its initiative's page.")
+    url = LinkField(route="api:statusupdate-detail", key="id", kwarg="pk", read_only=True)
+    html_url = LinkField(
+        route="initiatives:initiative-detail",
+        key="initiative__slug",
+        anchor="update",
+        read_only=True,
+        help_text="The update on its initiative's page.",
+    )
     id = serializers.IntegerField(read_only=True)
     initiative = InitiativeRefSerializer(read_only=True)
     reported_on = serializers.DateField(read_only=True, help_text="The date the assessment is true as of.")
     reported_on_precision = precision_field("reported_on")
-    status = serializers.ChoiceField(choices=STATUS_CHOICES, read_only=True)
-    status_label = serializers.CharField(read_only=True)
-    status_meaning = serializers.CharField(read_only=True)
+    status, status_label, status_meaning = status_fields("status")
     progress = serializers.IntegerField(
         read_only=True, allow_null=True, min_value=0, max_value=100, help_text="Per cent complete, where evidenced."
     )
-    headline = serializers.CharField(read_only=True)
-    body = serializers.CharField(read_only=True, help_text="Plain text.")
+    headline = TranslatedField(read_only=True)
+    body = TranslatedField(read_only=True, help_text="Plain text.")
     sources = SourceSerializer(many=True, read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
     revised_on = serializers.DateField(
@@ -341,37 +453,6 @@ class StatusUpdateSerializer(RowSerializer):
     created = serializers.DateTimeField(read_only=True)
     modified = serializers.DateTimeField(read_only=True)
 
-    def to_representation(self, row):
-        return status_update_dict(row, self.urls, self.vocabulary)
-
-
-def status_update_dict(row, links, vocabulary):
-    slug = row["initiative__slug"]
-    status = row["status"]
-    return {
-        "url": links.status_update(row["id"]),
-        "html_url": links.initiative_page(slug, fragment=f"#update-{row['id']}"),
-        "id": row["id"],
-        "initiative": initiative_ref(links, slug, text(row, "initiative__title", vocabulary)),
-        "reported_on": row["reported_on"],
-        "reported_on_precision": row["reported_on_precision"],
-        "status": status,
-        "status_label": vocabulary.status[status],
-        "status_meaning": vocabulary.meaning[status],
-        "progress": row["progress"],
-        "headline": text(row, "headline", vocabulary),
-        "body": text(row, "body", vocabulary),
-        "sources": [source_dict(source, links, vocabulary) for source in row["sources"]],
-        "citations": [citation_dict(citation, links, vocabulary) for citation in row["citations"]],
-        "revised_on": row["revised_on"],
-        "revision_note": row["revision_note"],
-        "revisions": [revision_dict(revision) for revision in row["revisions"]],
-        "withdrawn_on": row["withdrawn_on"],
-        "withdrawal_reason": row["withdrawal_reason"],
-        "created": row["created"],
-        "modified": row["modified"],
-    }
-
 
 # --- Milestones ---------------------------------------------------------------------
 
@@ -379,52 +460,34 @@ def status_update_dict(row, links, vocabulary):
 class MilestoneSerializer(RowSerializer):
     """A dated target of an initiative, achieved/overdue as of today or `as_of`."""
 
-    url = serializers.URLField(read_only=True)
-    html_url = serializers.URLField(read_only=True, help_text="The milestone on its initiative's page.")
+    url = LinkField(route="api:milestone-detail", key="id", kwarg="pk", read_only=True)
+    html_url = LinkField(
+        route="initiatives:initiative-detail",
+        key="initiative__slug",
+        anchor="milestone",
+        read_only=True,
+        help_text="The milestone on its initiative's page.",
+    )
     id = serializers.IntegerField(read_only=True)
     initiative = InitiativeRefSerializer(read_only=True)
-    title = serializers.CharField(read_only=True)
-    description = serializers.CharField(read_only=True)
+    title = TranslatedField(read_only=True)
+    description = TranslatedField(read_only=True)
     due_on = serializers.DateField(read_only=True, help_text="A deadline known only to the year is 31 December.")
     due_on_precision = precision_field("due_on")
-    achieved_on = serializers.DateField(
-        read_only=True, allow_null=True, help_text="Null when not achieved (as of `as_of`, when given)."
+    achieved_on = DateIfField(
+        flag="is_achieved",
+        read_only=True,
+        allow_null=True,
+        help_text="Null when not achieved (as of `as_of`, when given).",
     )
     achieved_on_precision = precision_field("achieved_on")
-    achieved = serializers.BooleanField(read_only=True, help_text="Achieved on or before today (or `as_of`).")
-    overdue = serializers.BooleanField(read_only=True, help_text="Due before today (or `as_of`) and not achieved.")
+    achieved = serializers.BooleanField(
+        source="is_achieved", read_only=True, help_text="Achieved on or before today (or `as_of`)."
+    )
+    overdue = serializers.BooleanField(
+        source="is_overdue", read_only=True, help_text="Due before today (or `as_of`) and not achieved."
+    )
     source = SourceRefSerializer(read_only=True, allow_null=True)
-
-    def to_representation(self, row):
-        return milestone_dict(row, self.urls, self.vocabulary)
-
-
-def milestone_dict(row, links, vocabulary):
-    slug = row["initiative__slug"]
-    achieved = row["is_achieved"]
-    return {
-        "url": links.milestone(row["id"]),
-        "html_url": links.initiative_page(slug, fragment=f"#milestone-{row['id']}"),
-        "id": row["id"],
-        "initiative": initiative_ref(links, slug, text(row, "initiative__title", vocabulary)),
-        "title": text(row, "title", vocabulary),
-        "description": text(row, "description", vocabulary),
-        "due_on": row["due_on"],
-        "due_on_precision": row["due_on_precision"],
-        "achieved_on": row["achieved_on"] if achieved else None,
-        "achieved_on_precision": row["achieved_on_precision"],
-        "achieved": achieved,
-        "overdue": row["is_overdue"],
-        "source": (
-            {
-                "slug": row["source__slug"],
-                "title": text(row, "source__title", vocabulary),
-                "url": links.source(row["source__slug"]),
-            }
-            if row["source_id"]
-            else None
-        ),
-    }
 
 
 # --- Initiatives --------------------------------------------------------------------
@@ -433,17 +496,16 @@ def milestone_dict(row, links, vocabulary):
 class InitiativeSerializer(RowSerializer):
     """An initiative with its current status (as of today or `as_of`) and what surrounds it."""
 
-    url = serializers.URLField(read_only=True)
-    html_url = serializers.URLField(read_only=True)
+    url = LinkField(route="api:initiative-detail", read_only=True)
+    html_url = LinkField(route="initiatives:initiative-detail", read_only=True)
     slug = serializers.SlugField(read_only=True)
-    title = serializers.CharField(read_only=True)
+    title = TranslatedField(read_only=True)
     kind = serializers.ChoiceField(choices=InitiativeKind.choices, read_only=True)
-    kind_label = serializers.CharField(read_only=True)
-    summary = serializers.CharField(read_only=True)
-    status = serializers.ChoiceField(choices=STATUS_CHOICES, read_only=True, allow_null=True, help_text=STATUS_HELP)
-    status_label = serializers.CharField(read_only=True, help_text='"Not yet assessed" when `status` is null.')
-    status_meaning = serializers.CharField(read_only=True)
+    kind_label = LabelField(labels="kind", source="kind", read_only=True)
+    summary = TranslatedField(read_only=True)
+    status, status_label, status_meaning = status_fields("current_status", allow_null=True, help_text=STATUS_HELP)
     progress = serializers.IntegerField(
+        source="current_progress",
         read_only=True,
         allow_null=True,
         min_value=0,
@@ -451,9 +513,13 @@ class InitiativeSerializer(RowSerializer):
         help_text="Per cent complete from the latest published update, where evidenced.",
     )
     last_update = serializers.DateField(
-        read_only=True, allow_null=True, help_text="`reported_on` of the latest published update."
+        source="last_reported_on",
+        read_only=True,
+        allow_null=True,
+        help_text="`reported_on` of the latest published update.",
     )
     stale = serializers.BooleanField(
+        source="is_stale",
         read_only=True,
         help_text="The latest published update is older than the staleness window (TRACKER_STALE_AFTER_DAYS, "
         "default 180) before today or `as_of`. Never true for an initiative not yet assessed.",
@@ -463,109 +529,35 @@ class InitiativeSerializer(RowSerializer):
     venue = serializers.CharField(read_only=True)
     proposed_on = serializers.DateField(read_only=True, allow_null=True)
     proposed_on_precision = precision_field("proposed_on")
-    instrument = serializers.CharField(read_only=True, help_text="Legal or policy instrument.")
-    responsible_body = NamedRefSerializer(read_only=True, allow_null=True)
+    instrument = TranslatedField(read_only=True, help_text="Legal or policy instrument.")
+    responsible_body = OrganisationRefSerializer(read_only=True, allow_null=True)
     period_start = serializers.DateField(read_only=True, allow_null=True)
     period_start_precision = precision_field("period_start")
     period_end = serializers.DateField(read_only=True, allow_null=True)
     period_end_precision = precision_field("period_end")
-    themes = NamedRefSerializer(many=True, read_only=True)
-    countries = CountrySerializer(many=True, read_only=True)
+    themes = ThemeRefSerializer(many=True, read_only=True)
+    countries = CountryListField(read_only=True)
     organisations = OrganisationRoleSerializer(many=True, read_only=True)
-    relations = RelationSerializer(many=True, read_only=True)
+    relations = RelationsField(read_only=True)
     links = ExternalLinkSerializer(many=True, read_only=True)
     modified = serializers.DateTimeField(read_only=True)
 
-    def to_representation(self, row):
-        links = self.context["links"]
-        vocabulary = self.vocabulary
-        slug = row["slug"]
-        status = row["current_status"]
-        body = row["responsible_body__slug"]
-        return {
-            "url": links.initiative(slug),
-            "html_url": links.initiative_page(slug),
-            "slug": slug,
-            "title": text(row, "title", vocabulary),
-            "kind": row["kind"],
-            "kind_label": vocabulary.kind.get(row["kind"], row["kind"]),
-            "summary": text(row, "summary", vocabulary),
-            "status": status,
-            "status_label": vocabulary.status[status],
-            "status_meaning": vocabulary.meaning[status],
-            "progress": row["current_progress"],
-            "last_update": row["last_reported_on"],
-            "stale": row["is_stale"],
-            "has_overdue_milestones": row["has_overdue_milestones"],
-            "proposer": row["proposer"],
-            "venue": row["venue"],
-            "proposed_on": row["proposed_on"],
-            "proposed_on_precision": row["proposed_on_precision"],
-            "instrument": text(row, "instrument", vocabulary),
-            "responsible_body": (
-                {
-                    "slug": body,
-                    "name": text(row, "responsible_body__name", vocabulary),
-                    "url": links.organisation(body),
-                    "html_url": links.organisation_page(body),
-                }
-                if body
-                else None
-            ),
-            "period_start": row["period_start"],
-            "period_start_precision": row["period_start_precision"],
-            "period_end": row["period_end"],
-            "period_end_precision": row["period_end_precision"],
-            "themes": [
-                {
-                    "slug": theme["slug"],
-                    "name": text(theme, "name", vocabulary),
-                    "url": links.theme(theme["slug"]),
-                    "html_url": links.theme_page(theme["slug"]),
-                }
-                for theme in row["themes"]
-            ],
-            "countries": [vocabulary.country(code) for code in row["countries"]],
-            "organisations": [
-                {
-                    "slug": organisation["slug"],
-                    "name": text(organisation, "name", vocabulary),
-                    "url": links.organisation(organisation["slug"]),
-                    "html_url": links.organisation_page(organisation["slug"]),
-                    "role": organisation["role"],
-                    "role_label": vocabulary.role.get(organisation["role"], organisation["role"]),
-                }
-                for organisation in row["organisations"]
-            ],
-            "relations": [
-                {
-                    "type": relation_type,
-                    "direction": direction,
-                    "label": (vocabulary.relation if direction == "outgoing" else vocabulary.relation_inverse)[
-                        relation_type
-                    ],
-                    "note": text(relation, "note", vocabulary),
-                    "initiative": initiative_ref(links, other["slug"], text(other, "title", vocabulary)),
-                }
-                for relation_type, direction, relation, other in row["relations"]
-            ],
-            "links": [
-                {
-                    "kind": link["kind"],
-                    "kind_label": vocabulary.link_kind.get(link["kind"], link["kind"]),
-                    "label": link["label"],
-                    "external_url": link["url"],
-                }
-                for link in row["links"]
-            ],
-            "modified": row["modified"],
-        }
+
+@extend_schema_field(PageCitationSerializer)
+class PageCitationField(RowField, serializers.Field):
+    """How to cite the initiative's page (api/page_citation.py), from the detail row."""
+
+    def values_names(self, key, prefix):
+        return []  # the slug, title, status and updates other fields already read
+
+    def reader(self, key, prefix):
+        return page_citation_dict
 
 
 class InitiativeDetailSerializer(InitiativeSerializer):
     """An initiative with its published updates, milestones and sources."""
 
-    description = serializers.CharField(read_only=True, help_text="Plain text.")
+    description = TranslatedField(read_only=True, help_text="Plain text.")
     sources = SourceSerializer(many=True, read_only=True)
     updates = StatusUpdateSerializer(
         many=True,
@@ -575,17 +567,7 @@ class InitiativeDetailSerializer(InitiativeSerializer):
     milestones = MilestoneSerializer(
         many=True, read_only=True, help_text="Soonest due first, achieved/overdue as of today (or `as_of`)."
     )
-    citation = PageCitationSerializer(read_only=True)
-
-    def to_representation(self, row):
-        data = super().to_representation(row)
-        links, vocabulary = self.context["links"], self.vocabulary
-        data["description"] = text(row, "description", vocabulary)
-        data["sources"] = [source_dict(source, links, vocabulary) for source in row["sources"]]
-        data["updates"] = [status_update_dict(update, links, vocabulary) for update in row["updates"]]
-        data["milestones"] = [milestone_dict(milestone, links, vocabulary) for milestone in row["milestones"]]
-        data["citation"] = page_citation_dict(row, links, vocabulary)
-        return data
+    citation = PageCitationField(read_only=True)
 
 
 # --- Organisations and themes ------------------------------------------------------
@@ -595,60 +577,30 @@ class InitiativeSummarySerializer(InitiativeRefSerializer):
     """An initiative with its status, by reference."""
 
     kind = serializers.ChoiceField(choices=InitiativeKind.choices, read_only=True)
-    status = serializers.ChoiceField(choices=STATUS_CHOICES, read_only=True, allow_null=True, help_text=STATUS_HELP)
-    status_label = serializers.CharField(read_only=True)
-    last_update = serializers.DateField(read_only=True, allow_null=True)
-    stale = serializers.BooleanField(read_only=True)
+    status, status_label = status_fields("current_status", allow_null=True, help_text=STATUS_HELP)[:2]
+    last_update = serializers.DateField(source="last_reported_on", read_only=True, allow_null=True)
+    stale = serializers.BooleanField(source="is_stale", read_only=True)
 
 
 class OrganisationInitiativeSerializer(InitiativeSummarySerializer):
     """An initiative the organisation has a role in, or is the responsible body of (one entry each)."""
 
     role = serializers.ChoiceField(choices=Involvement.choices, read_only=True)
-    role_label = serializers.CharField(read_only=True)
-
-
-def initiative_summary_dict(row, links, vocabulary):
-    status = row["current_status"]
-    data = initiative_ref(links, row["slug"], text(row, "title", vocabulary))
-    data.update(
-        kind=row["kind"],
-        status=status,
-        status_label=vocabulary.status[status],
-        last_update=row["last_reported_on"],
-        stale=row["is_stale"],
-    )
-    if "role" in row:
-        data.update(role=row["role"], role_label=vocabulary.involvement[row["role"]])
-    return data
+    role_label = LabelField(labels="involvement", source="role", read_only=True)
 
 
 class OrganisationSerializer(RowSerializer):
     """A ministry, agency, company, university, think tank or international body."""
 
-    url = serializers.URLField(read_only=True)
-    html_url = serializers.URLField(read_only=True)
+    url = LinkField(route="api:organisation-detail", read_only=True)
+    html_url = LinkField(route="initiatives:organisation-detail", read_only=True)
     slug = serializers.SlugField(read_only=True)
-    name = serializers.CharField(read_only=True)
+    name = TranslatedField(read_only=True)
     kind = serializers.ChoiceField(choices=OrganisationKind.choices, read_only=True)
-    kind_label = serializers.CharField(read_only=True)
-    country = CountrySerializer(read_only=True, allow_null=True)
+    kind_label = LabelField(labels="organisation_kind", source="kind", read_only=True)
+    country = CountryField(read_only=True, allow_null=True)
     website = serializers.CharField(read_only=True)
-    description = serializers.CharField(read_only=True)
-
-    def to_representation(self, row):
-        vocabulary, links = self.vocabulary, self.urls
-        return {
-            "url": links.organisation(row["slug"]),
-            "html_url": links.organisation_page(row["slug"]),
-            "slug": row["slug"],
-            "name": text(row, "name", vocabulary),
-            "kind": row["kind"],
-            "kind_label": vocabulary.organisation_kind.get(row["kind"], row["kind"]),
-            "country": vocabulary.country(row["country"]),
-            "website": row["website"],
-            "description": text(row, "description", vocabulary),
-        }
+    description = TranslatedField(read_only=True)
 
 
 class OrganisationDetailSerializer(OrganisationSerializer):
@@ -661,32 +613,15 @@ class OrganisationDetailSerializer(OrganisationSerializer):
         "with their status as of today or `as_of`: the same initiatives as `/api/initiatives/?organisation=`.",
     )
 
-    def to_representation(self, row):
-        data = super().to_representation(row)
-        data["initiatives"] = [
-            initiative_summary_dict(initiative, self.urls, self.vocabulary) for initiative in row["initiatives"]
-        ]
-        return data
-
 
 class ThemeSerializer(RowSerializer):
     """A policy theme."""
 
-    url = serializers.URLField(read_only=True)
-    html_url = serializers.URLField(read_only=True)
+    url = LinkField(route="api:theme-detail", read_only=True)
+    html_url = LinkField(route="initiatives:theme-detail", read_only=True)
     slug = serializers.SlugField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    description = serializers.CharField(read_only=True)
-
-    def to_representation(self, row):
-        links = self.urls
-        return {
-            "url": links.theme(row["slug"]),
-            "html_url": links.theme_page(row["slug"]),
-            "slug": row["slug"],
-            "name": text(row, "name", self.vocabulary),
-            "description": text(row, "description", self.vocabulary),
-        }
+    name = TranslatedField(read_only=True)
+    description = TranslatedField(read_only=True)
 
 
 class ThemeDetailSerializer(ThemeSerializer):
@@ -695,10 +630,3 @@ class ThemeDetailSerializer(ThemeSerializer):
     initiatives = InitiativeSummarySerializer(
         many=True, read_only=True, help_text="Initiatives on this theme, with their status as of today or `as_of`."
     )
-
-    def to_representation(self, row):
-        data = super().to_representation(row)
-        data["initiatives"] = [
-            initiative_summary_dict(initiative, self.urls, self.vocabulary) for initiative in row["initiatives"]
-        ]
-        return data

@@ -161,8 +161,6 @@ class RowViewSet(viewsets.ReadOnlyModelViewSet):
 
     filter_backends = [filters.FilterBackend]
     as_of = None  # set per request in initial(); None (today) while the schema is generated
-    values_fields = ()
-    detail_values_fields = None
     tiebreak = "pk"
     key_pattern = ID_PATTERN
     detail_serializer_class = None
@@ -198,7 +196,7 @@ class RowViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        queryset = stable_order(queryset, self.tiebreak).values(*self.values_fields)
+        queryset = stable_order(queryset, self.tiebreak).values(*self.serializer_class.values_names())
         page = self.attach_list(self.paginate_queryset(queryset))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -206,7 +204,7 @@ class RowViewSet(viewsets.ReadOnlyModelViewSet):
         key = kwargs[self.lookup_url_kwarg or self.lookup_field]
         if not re.fullmatch(self.key_pattern, key):
             raise NotFound()
-        fields = self.detail_values_fields or self.values_fields
+        fields = self.get_serializer_class().values_names()
         row = self.get_queryset().filter(**{self.lookup_field: key}).values(*fields).first()
         if row is None:
             raise NotFound()
@@ -246,14 +244,12 @@ class InitiativeViewSet(RowViewSet):
     serializer_class = serializers.InitiativeSerializer
     detail_serializer_class = serializers.InitiativeDetailSerializer
     filterset_class = filters.InitiativeFilter
-    values_fields = rows.INITIATIVE_FIELDS
-    detail_values_fields = rows.INITIATIVE_DETAIL_FIELDS
     lookup_field = "slug"
     lookup_value_regex = ANY_KEY
     key_pattern = SLUG_PATTERN
 
     def get_queryset(self):
-        return Initiative.objects.with_current_status(as_of=self.as_of).select_related("responsible_body")
+        return Initiative.objects.with_current_status(as_of=self.as_of)
 
     def attach_list(self, page):
         return rows.attach_initiative_relations(page, self.as_of)
@@ -276,7 +272,6 @@ class StatusUpdateViewSet(RowViewSet):
 
     serializer_class = serializers.StatusUpdateSerializer
     filterset_class = filters.StatusUpdateFilter
-    values_fields = rows.STATUS_UPDATE_FIELDS
     tiebreak = "-pk"
     lookup_value_regex = ANY_KEY
     key_pattern = ID_PATTERN
@@ -300,7 +295,6 @@ class MilestoneViewSet(RowViewSet):
 
     serializer_class = serializers.MilestoneSerializer
     filterset_class = filters.MilestoneFilter
-    values_fields = rows.MILESTONE_FIELDS
     lookup_value_regex = ANY_KEY
     key_pattern = ID_PATTERN
 
@@ -320,7 +314,6 @@ class OrganisationViewSet(RowViewSet):
     serializer_class = serializers.OrganisationSerializer
     detail_serializer_class = serializers.OrganisationDetailSerializer
     filterset_class = filters.OrganisationFilter
-    values_fields = rows.ORGANISATION_FIELDS
     lookup_field = "slug"
     lookup_value_regex = ANY_KEY
     key_pattern = SLUG_PATTERN
@@ -344,7 +337,6 @@ class ThemeViewSet(RowViewSet):
     serializer_class = serializers.ThemeSerializer
     detail_serializer_class = serializers.ThemeDetailSerializer
     filterset_class = filters.ThemeFilter
-    values_fields = rows.THEME_FIELDS
     lookup_field = "slug"
     lookup_value_regex = ANY_KEY
     key_pattern = SLUG_PATTERN
@@ -369,8 +361,6 @@ class SourceViewSet(RowViewSet):
     serializer_class = serializers.SourceSerializer
     detail_serializer_class = serializers.SourceDetailSerializer
     filterset_class = filters.SourceFilter
-    values_fields = rows.SOURCE_FIELDS
-    detail_values_fields = rows.SOURCE_DETAIL_FIELDS
     lookup_field = "slug"
     lookup_value_regex = ANY_KEY
     key_pattern = SLUG_PATTERN
