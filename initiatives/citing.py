@@ -15,7 +15,7 @@ from django.views import View
 
 from .models import Initiative
 from .timetravel import AS_OF_PARAM
-from .views import AsOfMixin, with_last_update_precision
+from .views import AsOfMixin
 from .vocabularies import DatePrecision, Status
 
 BIBTEX_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
@@ -117,7 +117,7 @@ def page_citation(*, slug, title, status, last_reported_on, last_reported_precis
 
 def initiative_citation(request, initiative, as_of):
     """The citation of an initiative annotated by with_current_status (and
-    with_last_update_precision) for the date the page shows."""
+    InitiativeQuerySet.with_last_update_precision) for the date the page shows."""
     return page_citation(
         slug=initiative.slug,
         title=initiative.tr.title,
@@ -138,7 +138,8 @@ class CitationDownloadView(AsOfMixin, View):
 
     def get(self, request, slug):
         initiative = (
-            with_last_update_precision(Initiative.objects.with_current_status(as_of=self.as_of))
+            Initiative.objects.with_current_status(as_of=self.as_of)
+            .with_last_update_precision()
             .filter(slug=slug)
             .first()
         )

@@ -18,8 +18,9 @@ from django.views.generic import DetailView, View
 
 from .citing import site_name
 from .dates import format_at_precision
+from .models import Initiative
 from .templatetags.tracker_tags import keep_as_of
-from .views import AsOfMixin, initiatives_with_status
+from .views import AsOfMixin
 from .vocabularies import Status
 
 # The badge's colours: the site's status palette (static/css/site.css), white text (contrast over 4.5:1).
@@ -43,7 +44,7 @@ PAST_MAX_AGE = 60 * 60 * 24
 
 class EmbeddedInitiativeMixin(AsOfMixin):
     def get_initiative(self, slug):
-        initiative = initiatives_with_status(self.as_of).filter(slug=slug).first()
+        initiative = Initiative.objects.for_cards(self.as_of).filter(slug=slug).first()
         if initiative is None:
             raise Http404
         return initiative

@@ -199,24 +199,9 @@ class UpdateCsvView(CsvExportView):
     columns = STATUS_UPDATE_COLUMNS
 
     def get_queryset(self):
-        return (
-            StatusUpdate.objects.published()
-            .as_of(self.as_of)
-            .latest_first()
-            .select_related("initiative")
-            .only(
-                "pk",
-                "reported_on",
-                "reported_on_precision",
-                "status",
-                "progress",
-                "headline",
-                "body",
-                "published",
-                "created",
-                "initiative__slug",
-            )
-            .prefetch_related(Prefetch("sources", queryset=Source.objects.as_of(self.as_of).only("pk").order_by("pk")))
+        sources = Source.objects.as_of(self.as_of).only("pk").order_by("pk")
+        return StatusUpdate.objects.for_timeline(self.as_of, citations=False).prefetch_related(
+            Prefetch("sources", queryset=sources)
         )
 
     def row(self, obj):

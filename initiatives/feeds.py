@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -72,23 +71,7 @@ class UpdatesFeed(Feed):
         return keep_as_of(reverse("initiatives:feed-updates"), obj.as_of)
 
     def updates(self, as_of):
-        return (
-            StatusUpdate.objects.published()
-            .as_of(as_of)
-            .latest_first()
-            .select_related("initiative")
-            .only(
-                "pk",
-                "reported_on",
-                "reported_on_precision",
-                "status",
-                "progress",
-                *translated("headline", "body", "initiative__title"),
-                "created",
-                "modified",
-                "initiative__slug",
-            )
-        )
+        return StatusUpdate.objects.for_timeline(as_of, citations=False)
 
     def items(self, obj):
         return self.updates(obj.as_of)[:FEED_LENGTH]
@@ -198,5 +181,6 @@ class OrganisationUpdatesFeed(UpdatesFeed):
         return keep_as_of(reverse("initiatives:feed-organisation", kwargs={"slug": obj.slug}), obj.as_of)
 
     def items(self, obj):
-        involved = Q(initiative__organisation_roles__organisation=obj) | Q(initiative__responsible_body=obj)
-        return self.updates(obj.as_of).filter(pk__in=StatusUpdate.objects.filter(involved).values("pk"))[:FEED_LENGTH]
+        # The initiatives its page, the list's filter and the API give (InitiativeQuerySet.involving).
+        involved = Initiative.objects.involving(obj).values("pk")
+        return self.updates(obj.as_of).filter(initiative__in=involved)[:FEED_LENGTH]

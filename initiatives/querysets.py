@@ -28,7 +28,7 @@ from django.db.models import BooleanField, Case, Exists, F, FloatField, Max, Min
 from django.utils import timezone
 from snowballstemmer import stemmer
 
-from .translation import SOURCE_LANGUAGE, column, language_code
+from .translation import SOURCE_LANGUAGE, column, language_code, translated
 from .vocabularies import Involvement
 
 # Each language's columns are searched in that language: PostgreSQL's text-search
@@ -41,6 +41,41 @@ STEMMERS = {"en": stemmer("english"), "ru": stemmer("russian")}
 MAX_SEARCH_WORDS = 8
 SUBQUERY_FENCE = 10**9
 INVOLVEMENT_ORDER = Involvement.values
+
+# What a reader sees of a published update wherever it is listed: the timeline on an
+# initiative's page, the updates page, the feeds and the CSV (StatusUpdateQuerySet.for_timeline).
+PUBLISHED_UPDATE_FIELDS = (
+    "pk",
+    "reported_on",
+    "reported_on_precision",
+    "status",
+    "progress",
+    *translated("headline", "body"),
+    "revised_on",
+    "revision_note",
+    "withdrawn_on",
+    "withdrawal_reason",
+    "published",
+    "created",
+    "modified",
+    "initiative__slug",
+    *translated("initiative__title"),
+)
+# What a citation shows of its source (and the sources page of each source).
+SOURCE_CITE_FIELDS = ("id", "slug", *translated("title"), "publisher", "url", "published_on", "published_on_precision")
+# What an initiative's card (_initiative_row.html) reads (InitiativeQuerySet.for_cards).
+CARD_FIELDS = (
+    "pk",
+    "kind",
+    *translated("title", "summary"),
+    "slug",
+    "period_start",
+    "period_start_precision",
+    "period_end",
+    "period_end_precision",
+    "proposed_on",
+    "proposed_on_precision",
+)
 
 
 def search_config(language):
@@ -191,6 +226,38 @@ def _neighbours(queryset, field, as_of):
 class StatusUpdateQuerySet(KnownDatesQuerySet):
     def published(self):
         return self.filter(published=True)
+
+    def for_timeline(self, as_of=None, *, citations=True):
+        """Published updates known by the date, newest first, as a timeline entry
+        (_timeline_entry.html), the updates page, the feeds and the CSV show them: the
+        reader's columns (PUBLISHED_UPDATE_FIELDS) with the initiative's slug and title,
+        and, with ``citations``, each update's quoted evidence in one more query."""
+        updates = (
+            self.published().as_of(as_of).latest_first().select_related("initiative").only(*PUBLISHED_UPDATE_FIELDS)
+        )
+        return updates.with_citations(as_of) if citations else updates
+
+    def with_citations(self, as_of=None):
+        """``update.citation_list``: the citations with their sources, one query for a whole
+        page (none of a source published after the date)."""
+        Citation = apps.get_model("initiatives", "Citation")
+        Source = apps.get_model("initiatives", "Source")
+        citations = Citation.objects.all()
+        if as_of:
+            citations = citations.filter(source__in=Source.objects.as_of(as_of).values("pk"))
+        citations = (
+            citations.select_related("source")
+            .only(
+                "pk",
+                "update_id",
+                "source_id",
+                *translated("quote"),
+                "paragraph",
+                *(f"source__{field}" for field in SOURCE_CITE_FIELDS),
+            )
+            .order_by("pk")
+        )
+        return self.prefetch_related(models.Prefetch("citations", queryset=citations, to_attr="citation_list"))
 
     def standing(self, as_of=None):
         """Published updates not withdrawn by the date: the ones a status rests on.
@@ -393,6 +460,26 @@ class InitiativeQuerySet(KnownDatesQuerySet):
 
     def with_status(self, statuses, as_of=None):
         return self._ensure_current_status(as_of).filter(current_status__in=statuses)
+
+    def for_cards(self, as_of=None, *, themes=False):
+        """Initiatives as their cards (_initiative_row.html) show them on lists, the dashboard,
+        organisation and theme pages, related initiatives and badges: the status as of the
+        date, how precisely its last update's date is known, and only the columns a card
+        reads; ``themes`` adds the theme tags (one more query)."""
+        cards = self.with_current_status(as_of=as_of).with_last_update_precision().only(*CARD_FIELDS)
+        if themes:
+            Theme = apps.get_model("initiatives", "Theme")
+            cards = cards.prefetch_related(
+                models.Prefetch("themes", queryset=Theme.objects.only("pk", *translated("name"), "slug"))
+            )
+        return cards
+
+    def with_last_update_precision(self):
+        """``last_reported_on_precision``: how precisely the current update's date is known,
+        read through current_update_id so the choice of "current" stays in with_current_status."""
+        StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
+        precision = StatusUpdate.objects.filter(pk=OuterRef("current_update_id")).values("reported_on_precision")[:1]
+        return self.annotate(last_reported_on_precision=Subquery(precision))
 
     def involving(self, organisations):
         """Initiatives an organisation (or any of several) leads, partners, supports or is

@@ -10,7 +10,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -36,7 +36,7 @@ from .models import (
     StatusUpdate,
     Theme,
 )
-from .querysets import stable_order
+from .querysets import SOURCE_CITE_FIELDS, stable_order
 from .timetravel import AS_OF_PARAM, parse_as_of
 from .translation import localized_value, translated
 from .vocabularies import (
@@ -137,60 +137,6 @@ class FilteredListMixin(ClampedPaginationMixin):
         return super().render_to_response(context, **response_kwargs)
 
 
-def with_last_update_precision(queryset):
-    """How precisely the current update's date is known, read through current_update_id so
-    the choice of "current" stays in InitiativeQuerySet.with_current_status."""
-    precision = StatusUpdate.objects.filter(pk=OuterRef("current_update_id")).values("reported_on_precision")[:1]
-    return queryset.annotate(last_reported_on_precision=Subquery(precision))
-
-
-def initiatives_with_status(as_of):
-    return with_last_update_precision(Initiative.objects.with_current_status(as_of=as_of)).only(
-        "pk",
-        "kind",
-        *translated("title", "summary"),
-        "slug",
-        "period_start",
-        "period_start_precision",
-        "period_end",
-        "period_end_precision",
-        "proposed_on",
-        "proposed_on_precision",
-    )
-
-
-def published_updates(as_of):
-    return StatusUpdate.objects.published().as_of(as_of).latest_first()
-
-
-SOURCE_CITE_FIELDS = ("id", "slug", *translated("title"), "publisher", "url", "published_on", "published_on_precision")
-
-
-CORRECTION_FIELDS = ("revised_on", "revision_note", "withdrawn_on", "withdrawal_reason")
-
-
-def citations_prefetch(as_of=None):
-    """An update's citations with their sources, in one query for a whole page
-    (none of a source published after the date)."""
-    citations = Citation.objects.all()
-    if as_of:
-        citations = citations.filter(source__in=Source.objects.as_of(as_of).values("pk"))
-    return Prefetch(
-        "citations",
-        queryset=citations.select_related("source")
-        .only(
-            "pk",
-            "update_id",
-            "source_id",
-            *translated("quote"),
-            "paragraph",
-            *(f"source__{f}" for f in SOURCE_CITE_FIELDS),
-        )
-        .order_by("pk"),
-        to_attr="citation_list",
-    )
-
-
 def named_counts(links, related):
     """Facet rows (slug, name, initiatives) of a link table's ``related`` theme or
     organisation: the name in the language shown (English where untranslated),
@@ -265,8 +211,8 @@ class DashboardView(AsOfMixin, TemplateView):
                 "initiative__slug",
             )
         )
-        recent = initiatives_with_status(as_of).filter(last_reported_on__isnull=False)
-        stale = initiatives_with_status(as_of).stale(as_of).order_by("last_reported_on", "title")
+        recent = Initiative.objects.for_cards(as_of).filter(last_reported_on__isnull=False)
+        stale = Initiative.objects.for_cards(as_of).stale(as_of).order_by("last_reported_on", "title")
         return {
             "total": total,
             "statuses": statuses,
@@ -296,9 +242,7 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
     FLAGS = ("stale", "not_assessed", "overdue")
 
     def get_queryset(self):
-        return initiatives_with_status(self.as_of).prefetch_related(
-            Prefetch("themes", queryset=Theme.objects.only("pk", *translated("name"), "slug"))
-        )
+        return Initiative.objects.for_cards(self.as_of, themes=True)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -440,12 +384,13 @@ class InitiativeDetailView(AsOfMixin, DetailView):
     def get_queryset(self):
         as_of = self.as_of
         return (
-            with_last_update_precision(Initiative.objects.with_current_status(as_of=as_of))
+            Initiative.objects.with_current_status(as_of=as_of)
+            .with_last_update_precision()
             .select_related("responsible_body")
             .prefetch_related(
                 Prefetch(
                     "updates",
-                    queryset=published_updates(as_of).prefetch_related(citations_prefetch(as_of)),
+                    queryset=StatusUpdate.objects.for_timeline(as_of),
                     to_attr="timeline",
                 ),
                 Prefetch(
@@ -555,7 +500,7 @@ class InitiativeDetailView(AsOfMixin, DetailView):
         # The related initiatives with their own status as of the same date: one query.
         others = {r["other"].pk for r in relations}
         if others:
-            annotated = {other.pk: other for other in initiatives_with_status(self.as_of).filter(pk__in=others)}
+            annotated = {other.pk: other for other in Initiative.objects.for_cards(self.as_of).filter(pk__in=others)}
             for relation in relations:
                 relation["other"] = annotated.get(relation["other"].pk, relation["other"])
         context["relations"] = sorted(relations, key=lambda r: (str(r["label"]), str(r["other"].tr.title)))
@@ -572,22 +517,7 @@ class UpdateListView(AsOfMixin, FilteredListMixin, FilterView):
     paginate_by = 25
 
     def get_queryset(self):
-        return (
-            published_updates(self.as_of)
-            .select_related("initiative")
-            .only(
-                "pk",
-                "reported_on",
-                "reported_on_precision",
-                "status",
-                "progress",
-                *translated("headline", "body", "initiative__title"),
-                *CORRECTION_FIELDS,
-                "created",
-                "initiative__slug",
-            )
-            .prefetch_related(citations_prefetch(self.as_of))
-        )
+        return StatusUpdate.objects.for_timeline(self.as_of)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -622,7 +552,7 @@ class OrganisationDetailView(AsOfMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         involvement = Initiative.objects.involvement(self.object)
-        initiatives = list(initiatives_with_status(self.as_of).involving(self.object).order_by("title"))
+        initiatives = list(Initiative.objects.for_cards(self.as_of).involving(self.object).order_by("title"))
         for initiative in initiatives:
             initiative.role_labels = [Involvement(code).label for code in involvement.get(initiative.pk, [])]
         context["initiatives"] = initiatives
@@ -636,7 +566,7 @@ class ThemeDetailView(AsOfMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["initiatives"] = initiatives_with_status(self.as_of).filter(themes=self.object).order_by("title")
+        context["initiatives"] = Initiative.objects.for_cards(self.as_of).filter(themes=self.object).order_by("title")
         return context
 
 
@@ -676,7 +606,9 @@ class SourceDetailView(AsOfMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         citations = list(
-            Citation.objects.filter(source=self.object, update__in=published_updates(self.as_of).values("pk"))
+            Citation.objects.filter(
+                source=self.object, update__in=StatusUpdate.objects.published().as_of(self.as_of).values("pk")
+            )
             .select_related("update__initiative")
             .only(
                 "pk",
