@@ -43,7 +43,7 @@ from .models import (
     Theme,
 )
 from .resources import COLUMNS, REQUIRED_COLUMNS, StatusUpdateResource, run_import
-from .translation import TRANSLATED_LANGUAGES, translated
+from .translation import TRANSLATED_LANGUAGES, translated, translation_columns
 from .vocabularies import Status
 
 # Every row is validated before anything is written; beyond this a file is
@@ -143,8 +143,8 @@ class StatusUpdateInline(ConflictGuardedInline, admin.StackedInline):
         ("reported_on", "reported_on_precision"),
         ("status", "progress"),
         # English, Russian and Kazakh side by side; blank translations fall back to English.
-        ("headline", "headline_ru", "headline_kk"),
-        ("body", "body_ru", "body_kk"),
+        tuple(translated("headline")),
+        tuple(translated("body")),
         "published",
         ("revision_note", "revised_on"),
         ("withdrawn_on", "withdrawal_reason"),
@@ -163,9 +163,7 @@ class MilestoneInline(ConflictGuardedInline, admin.TabularInline):
     model = Milestone
     extra = 0
     fields = [
-        "title",
-        "title_ru",
-        "title_kk",
+        *translated("title"),
         "due_on",
         "due_on_precision",
         "achieved_on",
@@ -204,7 +202,7 @@ class InitiativeAdmin(ConflictGuardedAdmin):
     form = InitiativeAdminForm
     list_display = ["title", "kind", "current_status_label", "progress", "last_update", "stale"]
     list_filter = ["kind", CurrentStatusFilter, "themes", "organisations", StaleFilter]
-    search_fields = ["title", "title_ru", "title_kk", "slug", "summary"]
+    search_fields = [*translated("title"), "slug", "summary"]
     autocomplete_fields = ["responsible_body", "themes", "sources"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [
@@ -223,10 +221,10 @@ class InitiativeAdmin(ConflictGuardedAdmin):
                 # shows the English text on the page, marked as English.
                 "fields": [
                     "kind",
-                    ("title", "title_ru", "title_kk"),
+                    tuple(translated("title")),
                     "slug",
-                    ("summary", "summary_ru", "summary_kk"),
-                    ("description", "description_ru", "description_kk"),
+                    tuple(translated("summary")),
+                    tuple(translated("description")),
                     "themes",
                     "sources",
                 ]
@@ -237,7 +235,7 @@ class InitiativeAdmin(ConflictGuardedAdmin):
             _("Program"),
             {
                 "fields": [
-                    ("instrument", "instrument_ru", "instrument_kk"),
+                    tuple(translated("instrument")),
                     "responsible_body",
                     ("period_start", "period_start_precision"),
                     ("period_end", "period_end_precision"),
@@ -293,7 +291,7 @@ class CitationInline(admin.StackedInline):
     formset = CitationInlineFormSet
     extra = 0
     min_num = 0
-    fields = ["source", "quote", ("quote_ru", "quote_kk"), "paragraph"]
+    fields = ["source", "quote", translation_columns("quote"), "paragraph"]
     autocomplete_fields = ["source"]
 
 
@@ -313,7 +311,7 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
         "initiative__kind",
     ]
     list_select_related = ["initiative", "author"]
-    search_fields = ["headline", "headline_ru", "headline_kk", "body", "initiative__title", "initiative__slug"]
+    search_fields = [*translated("headline"), "body", "initiative__title", "initiative__slug"]
     autocomplete_fields = ["initiative"]
     readonly_fields = ["author", "created", "modified", "revised_on", "withdrawn_on", "withdrawal_reason"]
     date_hierarchy = "reported_on"
@@ -323,8 +321,8 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
         "initiative",
         ("reported_on", "reported_on_precision"),
         ("status", "progress"),
-        ("headline", "headline_ru", "headline_kk"),
-        ("body", "body_ru", "body_kk"),
+        tuple(translated("headline")),
+        tuple(translated("body")),
         "published",
         ("revision_note", "revised_on"),
         ("withdrawn_on", "withdrawal_reason"),
@@ -545,7 +543,7 @@ class MilestoneAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
     list_display = ["title", "initiative", "due", "achieved", "overdue"]
     list_filter = ["initiative__kind", "due_on", "achieved_on"]
     list_select_related = ["initiative"]
-    search_fields = ["title", "title_ru", "title_kk", "description", "initiative__title"]
+    search_fields = [*translated("title"), "description", "initiative__title"]
     autocomplete_fields = ["initiative", "source"]
     date_hierarchy = "due_on"
 
@@ -569,15 +567,15 @@ class MilestoneAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
 class OrganisationAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind", "country"]
-    search_fields = ["name", "name_ru", "name_kk", "slug", "description"]
+    search_fields = [*translated("name"), "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Theme)
 class ThemeAdmin(ConflictGuardedAdmin):
-    list_display = ["name", "name_ru", "name_kk", "slug"]
-    search_fields = ["name", "name_ru", "name_kk", "slug"]
-    fields = [("name", "name_ru", "name_kk"), "slug", ("description", "description_ru", "description_kk")]
+    list_display = [*translated("name"), "slug"]
+    search_fields = [*translated("name"), "slug"]
+    fields = [tuple(translated("name")), "slug", tuple(translated("description"))]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -585,7 +583,7 @@ class ThemeAdmin(ConflictGuardedAdmin):
 class SourceAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
     list_display = ["title", "publisher", "kind", "published_on", "reference"]
     list_filter = ["kind", "published_on"]
-    search_fields = ["title", "title_ru", "title_kk", "publisher", "author", "reference", "url"]
+    search_fields = [*translated("title"), "publisher", "author", "reference", "url"]
     date_hierarchy = "published_on"
 
 

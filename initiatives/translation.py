@@ -27,7 +27,12 @@ def translated(*fields):
     """The field names with their translation columns: translated("title") is
     ["title", "title_ru", "title_kk"]; works for lookups ("initiative__title") too,
     so ``.only(*translated(...))`` loads every version in the same query."""
-    return [name for field in fields for name in (field, *(f"{field}_{code}" for code in TRANSLATED_LANGUAGES))]
+    return [name for field in fields for name in (field, *translation_columns(field))]
+
+
+def translation_columns(field):
+    """Only the translation columns: translation_columns("quote") is ("quote_ru", "quote_kk")."""
+    return tuple(f"{field}_{code}" for code in TRANSLATED_LANGUAGES)
 
 
 def column(field, language=None):
