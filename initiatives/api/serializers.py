@@ -148,20 +148,34 @@ class RowSerializer(serializers.Serializer):
     @classmethod
     def values_names(cls, prefix=""):
         """The ``.values()`` names the declared fields read (under ``prefix``), each once."""
+        return cls._compiled("_values_names", prefix, cls._derive_values_names)
+
+    @classmethod
+    def read_plan(cls, prefix=""):
+        """(name, read(row, links, vocabulary)) per declared field."""
+        return cls._compiled("_plans", prefix, cls._derive_read_plan)
+
+    @classmethod
+    def _compiled(cls, store, prefix, derive):
+        """Derived once per class and prefix: the fields are fixed when the class is made."""
+        compiled = cls.__dict__.get(store)
+        if compiled is None:
+            compiled = {}
+            setattr(cls, store, compiled)
+        if prefix not in compiled:
+            compiled[prefix] = derive(prefix)
+        return compiled[prefix]
+
+    @classmethod
+    def _derive_values_names(cls, prefix):
         names = [prefix + key for key in cls.row_keys]
         for name, field in cls._declared_fields.items():
             names += _values_names(field, name, prefix)
         return tuple(dict.fromkeys(names))
 
     @classmethod
-    def read_plan(cls, prefix=""):
-        """(name, read(row, links, vocabulary)) per declared field, compiled once per class."""
-        plans = cls.__dict__.get("_plans")
-        if plans is None:
-            plans = cls._plans = {}
-        if prefix not in plans:
-            plans[prefix] = tuple((name, _reader(field, name, prefix)) for name, field in cls._declared_fields.items())
-        return plans[prefix]
+    def _derive_read_plan(cls, prefix):
+        return tuple((name, _reader(field, name, prefix)) for name, field in cls._declared_fields.items())
 
     def to_representation(self, row):
         links, vocabulary = self.context["links"], self.vocabulary
