@@ -22,7 +22,7 @@ from .models import (
     StatusUpdate,
     Theme,
 )
-from .timetravel import AS_OF_PARAM, IsoDateField, parse_as_of
+from .timetravel import AsOf, IsoDateField
 from .vocabularies import InitiativeKind, OrganisationKind, SourceKind, Status
 
 MAX_QUERY_LENGTH = 200
@@ -71,7 +71,7 @@ def request_as_of(request):
     if request is None:
         return None
     try:
-        return parse_as_of(request.GET.get(AS_OF_PARAM))
+        return AsOf.of(request).date
     except ValidationError:
         return None
 

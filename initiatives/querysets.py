@@ -25,9 +25,9 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
 from django.db.models import BooleanField, Case, Exists, F, FloatField, Max, Min, OuterRef, Q, Subquery, Value, When
-from django.utils import timezone
 from snowballstemmer import stemmer
 
+from .timetravel import resolve_as_of
 from .translation import SOURCE_LANGUAGE, column, language_code
 from .vocabularies import Involvement
 
@@ -145,11 +145,6 @@ def _nullable(model, name):
         return model._meta.get_field(name).null
     except FieldDoesNotExist:  # an annotation, such as current_progress
         return True
-
-
-def resolve_as_of(as_of):
-    """The date a question is asked as of: the given one, or today."""
-    return as_of or timezone.localdate()
 
 
 def end_of_period(value, precision):

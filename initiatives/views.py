@@ -37,7 +37,7 @@ from .models import (
     Theme,
 )
 from .querysets import stable_order
-from .timetravel import AS_OF_PARAM, parse_as_of
+from .timetravel import AsOf
 from .translation import localized_value, translated
 from .vocabularies import (
     RELATION_INVERSE_LABELS,
@@ -56,7 +56,8 @@ def bad_request(request, message):
 
 
 class AsOfMixin:
-    """Reads ``as_of`` once; a bad date answers 400 with the reason. On a past date the
+    """Reads ``as_of`` once (AsOf.of; the context processor gives templates the same value);
+    a bad date answers 400 with the reason. On a past date the
     banner (includes/_as_of_banner.html) links to the previous and next dates on which
     something shown here changed."""
 
@@ -64,7 +65,7 @@ class AsOfMixin:
 
     def dispatch(self, request, *args, **kwargs):
         try:
-            self.as_of = parse_as_of(request.GET.get(AS_OF_PARAM))
+            self.as_of = AsOf.of(request).date
         except ValidationError as error:
             return self.bad_request(" ".join(error.messages))
         return super().dispatch(request, *args, **kwargs)
@@ -74,8 +75,6 @@ class AsOfMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["as_of"] = self.as_of
-        context["reference_date"] = self.as_of or timezone.localdate()
         if self.as_of:
             previous, following = cached(
                 "change-dates", as_of=self.as_of, parts=self.change_scope(), compute=self.change_dates
@@ -520,8 +519,6 @@ class InitiativeDetailView(AsOfMixin, DetailView):
         self.object = initiative
         context = {
             "initiative": initiative,
-            "as_of": self.as_of,
-            "reference_date": self.as_of,
             "previous_change": None,
             "next_change": initiative.announced_on if initiative.announced_on <= timezone.localdate() else None,
         }
