@@ -21,13 +21,12 @@ from django_filters.views import FilterView
 from . import charts
 from .cache import CachedPaginator, cached
 from .corrections import revisions_by_update
-from .country_names import country_name
 from .evidence import passages
+from .facets import facet_values
 from .filters import InitiativeFilter, StatusUpdateFilter, filter_state
 from .models import (
     Citation,
     Initiative,
-    InitiativeCountry,
     InitiativeOrganisation,
     InitiativeRelation,
     Milestone,
@@ -38,7 +37,7 @@ from .models import (
 )
 from .querysets import stable_order
 from .timetravel import AsOf
-from .translation import localized_value, translated
+from .translation import translated
 from .vocabularies import (
     RELATION_INVERSE_LABELS,
     InitiativeKind,
@@ -190,25 +189,6 @@ def citations_prefetch(as_of=None):
     )
 
 
-def named_counts(links, related):
-    """Facet rows (slug, name, initiatives) of a link table's ``related`` theme or
-    organisation: the name in the language shown (English where untranslated),
-    sorted as shown."""
-    counted = (
-        links.values(f"{related}__slug", *translated(f"{related}__name"))
-        .annotate(n=Count("initiative", distinct=True))
-        .order_by()
-    )
-    proper_name = "name" in links.model._meta.get_field(related).related_model.proper_names
-    return sorted(
-        (
-            (row[f"{related}__slug"], localized_value(row, f"{related}__name", is_proper_name=proper_name), row["n"])
-            for row in counted
-        ),
-        key=lambda row: row[1].casefold(),
-    )
-
-
 def status_rows(counts):
     """Every status and "not yet assessed" (Status.descriptions), in vocabulary order, with
     its count: code, label, meaning, css_class and count for the templates and the chart."""
@@ -289,10 +269,6 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
     paginate_by = 20
     # Whatever the chosen sort, title then pk break ties.
     tiebreak = ("title", "pk")
-    # The facet parameters whose counts are computed without their own filter,
-    # so each count says what choosing that value would give.
-    FACETS = ("kind", "status", "theme", "organisation", "country")
-    FLAGS = ("stale", "not_assessed", "overdue")
 
     def get_queryset(self):
         return initiatives_with_status(self.as_of).prefetch_related(
@@ -312,121 +288,9 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
         context["current_ordering"] = self.request.GET.get("ordering", "")
         return context
 
-    def _facet_base(self, without):
-        """The initiatives matching every filter except ``without`` (None when that is invalid)."""
-        data = self.request.GET.copy()
-        for key in without:
-            data.pop(key, None)
-        data.pop("ordering", None)
-        data.pop("page", None)
-        filterset = self.filterset_class(
-            data, queryset=Initiative.objects.with_current_status(as_of=self.as_of), request=self.request
-        )
-        if not filterset.is_valid():
-            return None
-        return filterset.qs.order_by()
-
     def facets(self):
-        selected = {key: self.request.GET.getlist(key) for key in self.FACETS + self.FLAGS}
-        facets = []
-
-        base = self._facet_base(["kind"])
-        counts = dict(base.values_list("kind").annotate(n=Count("pk"))) if base is not None else {}
-        facets.append(
-            self._facet(
-                "kind", _("Kind"), [(k.value, k.label, counts.get(k.value, 0)) for k in InitiativeKind], selected
-            )
-        )
-
-        base = self._facet_base(["status"])
-        counts = dict(base.values_list("current_status").annotate(n=Count("pk"))) if base is not None else {}
-        facets.append(
-            self._facet("status", _("Status"), [(s.value, s.label, counts.get(s.value, 0)) for s in Status], selected)
-        )
-
-        base = self._facet_base(["theme"])
-        rows = []
-        if base is not None:
-            rows = named_counts(Initiative.themes.through.objects.filter(initiative__in=base.values("pk")), "theme")
-        facets.append(self._facet("theme", _("Theme"), rows, selected))
-
-        base = self._facet_base(["organisation"])
-        rows = []
-        if base is not None:
-            rows = self._organisation_counts(base)
-        facets.append(self._facet("organisation", _("Organisation"), rows, selected))
-
-        base = self._facet_base(["country"])
-        rows = []
-        if base is not None:
-            counted = (
-                InitiativeCountry.objects.filter(initiative__in=base.values("pk"))
-                .values_list("country")
-                .annotate(n=Count("initiative", distinct=True))
-                .order_by()
-            )
-            rows = sorted(((code, country_name(code), n) for code, n in counted), key=lambda row: row[1].casefold())
-        facets.append(self._facet("country", _("Country"), rows, selected))
-
-        base = self._facet_base(self.FLAGS)
-        flags = {"stale": 0, "not_assessed": 0, "overdue": 0}
-        if base is not None:
-            flags = base.aggregate(
-                stale=Count("pk", filter=Q(is_stale=True)),
-                not_assessed=Count("pk", filter=Q(current_status__isnull=True)),
-                overdue=Count("pk", filter=Q(has_overdue_milestones=True)),
-            )
-        facets.append(
-            {
-                "key": "flags",
-                "label": _("Attention"),
-                "values": [
-                    {
-                        "param": "stale",
-                        "value": "true",
-                        "label": _("Stale"),
-                        "count": flags["stale"],
-                        "selected": selected["stale"] in (["true"], ["True"], ["1"]),
-                    },
-                    {
-                        "param": "not_assessed",
-                        "value": "true",
-                        "label": Status.describe(None).label,
-                        "count": flags["not_assessed"],
-                        "selected": selected["not_assessed"] in (["true"], ["True"], ["1"]),
-                    },
-                    {
-                        "param": "overdue",
-                        "value": "true",
-                        "label": _("Has an overdue milestone"),
-                        "count": flags["overdue"],
-                        "selected": selected["overdue"] in (["true"], ["True"], ["1"]),
-                    },
-                ],
-            }
-        )
-        return facets
-
-    @staticmethod
-    def _organisation_counts(base):
-        """(slug, name, count) per organisation, counting what the organisation filter gives."""
-        names = translated("name")
-        counts = base.involvement_counts(organisation_fields=names)
-        rows = [
-            (key[0], localized_value(dict(zip(names, key[1:], strict=True)), "name"), n) for key, n in counts.items()
-        ]
-        return sorted(rows, key=lambda row: row[1].casefold())
-
-    @staticmethod
-    def _facet(key, label, rows, selected):
-        return {
-            "key": key,
-            "label": label,
-            "values": [
-                {"param": key, "value": value, "label": name, "count": count, "selected": str(value) in selected[key]}
-                for value, name, count in rows
-            ],
-        }
+        initiatives = Initiative.objects.with_current_status(as_of=self.as_of)
+        return facet_values(self.filterset_class, self.request, initiatives)
 
 
 # --- Initiative page ----------------------------------------------------------------
