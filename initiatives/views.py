@@ -256,7 +256,7 @@ class DashboardView(AsOfMixin, TemplateView):
             "stale_initiatives": list(stale[:DASHBOARD_LIST_LENGTH]),
             "stale_after_days": settings.TRACKER_STALE_AFTER_DAYS,
             "status_chart": charts.status_bar_chart(statuses),
-            "timeline_chart": charts.program_timeline(as_of),
+            "timeline_chart": charts.Timeline.on(as_of),
         }
 
 
