@@ -296,72 +296,65 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
 # --- Initiative page ----------------------------------------------------------------
 
 
+def relations_prefetch(lookup, far_end, to_attr, as_of):
+    """An initiative's relations one way (``far_end``: "to" for the ones it makes,
+    "from" for the ones made to it), with the other initiative's title and slug."""
+    near_end = "from" if far_end == "to" else "to"
+    return Prefetch(
+        lookup,
+        queryset=InitiativeRelation.objects.as_of(as_of)
+        .select_related(f"{far_end}_initiative")
+        .only(
+            "pk",
+            "relation_type",
+            *translated("note"),
+            f"{near_end}_initiative_id",
+            *translated(f"{far_end}_initiative__title"),
+            f"{far_end}_initiative__slug",
+        ),
+        to_attr=to_attr,
+    )
+
+
+def initiative_page_prefetches(as_of):
+    """Everything an initiative's page lists besides the initiative, as it stood on
+    ``as_of``: one query each."""
+    return [
+        Prefetch(
+            "updates", queryset=published_updates(as_of).prefetch_related(citations_prefetch(as_of)), to_attr="timeline"
+        ),
+        Prefetch(
+            "milestones",
+            queryset=Milestone.objects.with_state(as_of).select_related("source").order_by("due_on", "title"),
+            to_attr="milestone_list",
+        ),
+        Prefetch(
+            "organisation_roles",
+            queryset=InitiativeOrganisation.objects.select_related("organisation").order_by(
+                "role", "organisation__name"
+            ),
+            to_attr="roles",
+        ),
+        Prefetch("countries", to_attr="country_list"),
+        Prefetch("themes", queryset=Theme.objects.only("pk", *translated("name"), "slug"), to_attr="theme_list"),
+        Prefetch("links", to_attr="link_list"),
+        Prefetch(
+            "sources", queryset=Source.objects.as_of(as_of).order_by("-published_on", "title"), to_attr="source_list"
+        ),
+        relations_prefetch("relations_out", "to", "outgoing", as_of),
+        relations_prefetch("relations_in", "from", "incoming", as_of),
+    ]
+
+
 class InitiativeDetailView(AsOfMixin, DetailView):
     template_name = "initiatives/initiative_detail.html"
     context_object_name = "initiative"
 
     def get_queryset(self):
-        as_of = self.as_of
         return (
-            with_last_update_precision(Initiative.objects.with_current_status(as_of=as_of))
+            with_last_update_precision(Initiative.objects.with_current_status(as_of=self.as_of))
             .select_related("responsible_body")
-            .prefetch_related(
-                Prefetch(
-                    "updates",
-                    queryset=published_updates(as_of).prefetch_related(citations_prefetch(as_of)),
-                    to_attr="timeline",
-                ),
-                Prefetch(
-                    "milestones",
-                    queryset=Milestone.objects.with_state(as_of).select_related("source").order_by("due_on", "title"),
-                    to_attr="milestone_list",
-                ),
-                Prefetch(
-                    "organisation_roles",
-                    queryset=InitiativeOrganisation.objects.select_related("organisation").order_by(
-                        "role", "organisation__name"
-                    ),
-                    to_attr="roles",
-                ),
-                Prefetch("countries", to_attr="country_list"),
-                Prefetch(
-                    "themes", queryset=Theme.objects.only("pk", *translated("name"), "slug"), to_attr="theme_list"
-                ),
-                Prefetch("links", to_attr="link_list"),
-                Prefetch(
-                    "sources",
-                    queryset=Source.objects.as_of(as_of).order_by("-published_on", "title"),
-                    to_attr="source_list",
-                ),
-                Prefetch(
-                    "relations_out",
-                    queryset=InitiativeRelation.objects.as_of(as_of)
-                    .select_related("to_initiative")
-                    .only(
-                        "pk",
-                        "relation_type",
-                        *translated("note"),
-                        "from_initiative_id",
-                        *translated("to_initiative__title"),
-                        "to_initiative__slug",
-                    ),
-                    to_attr="outgoing",
-                ),
-                Prefetch(
-                    "relations_in",
-                    queryset=InitiativeRelation.objects.as_of(as_of)
-                    .select_related("from_initiative")
-                    .only(
-                        "pk",
-                        "relation_type",
-                        *translated("note"),
-                        "to_initiative_id",
-                        *translated("from_initiative__title"),
-                        "from_initiative__slug",
-                    ),
-                    to_attr="incoming",
-                ),
-            )
+            .prefetch_related(*initiative_page_prefetches(self.as_of))
         )
 
     def get(self, request, *args, **kwargs):
