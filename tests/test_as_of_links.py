@@ -8,11 +8,12 @@ from pprint import pformat
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import Resolver404, resolve, reverse
 
 from initiatives.models import Initiative, Organisation, Source, Theme
-from initiatives.timetravel import AS_OF_PARAM
+from initiatives.timetravel import AS_OF_PARAM, AsOf
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +132,21 @@ def test_the_api_root_keeps_the_date_in_its_links(client):
     assert all(parse_qs(urlsplit(url).query)[AS_OF_PARAM] == [PAST.isoformat()] for url in links.values())
     assert client.get("/api/").json()["initiatives"].endswith("/api/initiatives/")
     assert client.get("/api/", {AS_OF_PARAM: "2025-13-01"}).status_code == 400
+
+
+def test_as_of_keeps_the_date_before_a_fragment_and_after_a_query():
+    as_of = AsOf(PAST)
+    assert as_of.keep("/initiatives/x/#update-3") == "/initiatives/x/?as_of=2025-06-30#update-3"
+    assert as_of.keep("/initiatives/?kind=program") == "/initiatives/?kind=program&as_of=2025-06-30"
+    assert AsOf().keep("/initiatives/#top") == "/initiatives/#top"
+    assert not AsOf() and AsOf().is_today and AsOf().query == {}
+
+
+def test_as_of_is_read_once_per_request_and_a_bad_date_is_refused_each_time(rf):
+    request = rf.get("/", {AS_OF_PARAM: PAST.isoformat()})
+    assert AsOf.of(request) is AsOf.of(request)
+    assert AsOf.of(request).date == PAST
+    bad = rf.get("/", {AS_OF_PARAM: "2025-W01-1"})
+    for _ in range(2):
+        with pytest.raises(ValidationError):
+            AsOf.of(bad)
