@@ -413,7 +413,6 @@ class InitiativeDetailView(AsOfMixin, DetailView):
             for relation in relations:
                 relation["other"] = annotated.get(relation["other"].pk, relation["other"])
         context["relations"] = sorted(relations, key=lambda r: (str(r["label"]), str(r["other"].tr.title)))
-        context["api_url"] = f"/api/initiatives/{initiative.slug}/"
         return context
 
 
