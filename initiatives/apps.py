@@ -12,7 +12,7 @@ class InitiativesConfig(AppConfig):
 
         from . import signals  # noqa: F401  (connects the receivers)
         from .cache import connect_invalidation
-        from .querysets import register_sqlite_functions
+        from .search import register_sqlite_functions
 
         connect_invalidation()
         connection_created.connect(register_sqlite_functions, dispatch_uid="tracker-sqlite-lower")

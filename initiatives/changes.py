@@ -356,7 +356,6 @@ class ChangesView(TemplateView):
             kinds=InitiativeKind.choices,
             themes=sorted(Theme.objects.only("slug", *translated("name")), key=lambda t: str(t.tr.name).casefold()),
             selected={key: self.request.GET.getlist(key) for key in ("kind", "status", "theme")},
-            reference_date=self.end,
         )
         return context
 

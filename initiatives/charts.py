@@ -1,20 +1,28 @@
 """Server-rendered SVG charts for the dashboard: no JavaScript, no CDN.
 
-Each chart returns its SVG (escaped with format_html) together with the rows of
-its text alternative, which the template shows as a table. Colours are never the
-only carrier of meaning: bars carry their labels and numbers as text, and
-milestone markers differ in shape as well as colour.
+Each chart comes with the rows of its text alternative, which the template shows as
+a table. Colours are never the only carrier of meaning: bars carry their labels and
+numbers as text, and milestone markers differ in shape as well as colour.
+
+The status chart is built here as escaped SVG; the timeline is a ``Timeline`` (its
+geometry and each milestone's state worked out once) that
+templates/initiatives/_timeline_chart.svg draws, through ``{% timeline_chart %}``.
 """
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .dates import format_at_precision
+from .models import Initiative, Milestone
+from .timetravel import resolve_as_of
+from .translation import translated
+from .vocabularies import InitiativeKind
 
 TIMELINE_START_YEAR = 2023
 TIMELINE_MIN_END_YEAR = 2030
@@ -73,30 +81,201 @@ def status_bar_chart(rows):
     }
 
 
-def _year_span(as_of, programs, milestones):
-    end = max(TIMELINE_MIN_END_YEAR, (as_of or timezone.localdate()).year + 1)
-    for program in programs:
-        if program.period_end:
-            end = max(end, program.period_end.year)
-    for milestone in milestones:
-        end = max(end, milestone.due_on.year)
-    return TIMELINE_START_YEAR, min(end, TIMELINE_START_YEAR + 20)
+MILESTONE_STATES = {
+    "achieved": gettext_lazy("achieved"),
+    "pending": gettext_lazy("pending"),
+    "overdue": gettext_lazy("overdue"),
+}
+# The timeline's layout, in SVG units.
+LABEL_WIDTH, PLOT_WIDTH, ROW_HEIGHT, TOP, BOTTOM = 230, 560, 28, 30, 46
 
 
-def program_timeline(as_of=None):
-    """Programs as bars over their period from 2023, their milestones as markers on the bar's row.
+def milestone_state(milestone):
+    """achieved, overdue or pending, from Milestone.objects.with_state's annotations."""
+    return "achieved" if milestone.is_achieved else ("overdue" if milestone.is_overdue else "pending")
 
-    Two queries: the programs (with milestones prefetched) whose period or
-    milestones fall in the window.
-    """
-    from .models import Initiative, Milestone
-    from .translation import translated
-    from .vocabularies import InitiativeKind
 
+@dataclass(frozen=True)
+class Marker:
+    """A milestone's shape centred on (x, y): a circle when achieved, a triangle when
+    overdue, a diamond when pending."""
+
+    state: str
+    x: float
+    y: float
+
+    @property
+    def points(self):
+        """The polygon's points (triangle or diamond)."""
+        x, y = self.x, self.y
+        if self.state == "overdue":
+            return f"{x},{y - 7} {x + 7},{y + 6} {x - 7},{y + 6}"
+        return f"{x},{y - 7} {x + 7},{y} {x},{y + 7} {x - 7},{y}"
+
+
+@dataclass(frozen=True)
+class TimelineMilestone:
+    milestone: Milestone
+    state: str
+    marker: Marker
+
+    @property
+    def state_label(self):
+        return MILESTONE_STATES[self.state]
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    width: float
+    open_ended: bool
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One program: its label, the bar over its period (None without a start) and its milestones."""
+
+    initiative: Initiative
+    top: int
+    bar: Bar | None
+    milestones: list
+
+    @property
+    def label_y(self):
+        return self.top + ROW_HEIGHT / 2 + 4
+
+    @property
+    def bar_y(self):
+        return self.top + 7
+
+    @property
+    def short_title(self):
+        return _truncate(self.initiative.tr.title, 32)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Programs as bars over their period from TIMELINE_START_YEAR, their milestones as
+    markers on the bar's row, as they stood on ``as_of`` (None: today)."""
+
+    as_of: datetime.date | None
+    first_year: int
+    last_year: int
+    rows: list = field(default_factory=list)
+
+    start_year = TIMELINE_START_YEAR
+    label_width = LABEL_WIDTH
+    bar_height = ROW_HEIGHT - 14
+
+    @classmethod
+    def on(cls, as_of=None):
+        """Two queries: the programs (with milestones prefetched) whose period or
+        milestones fall in the window."""
+        programs = timeline_programs(as_of)
+        first_year, last_year = _year_span(as_of, programs)
+        timeline = cls(as_of, first_year, last_year)
+        timeline.rows.extend(timeline.row(index, program) for index, program in enumerate(programs))
+        return timeline
+
+    def row(self, index, program):
+        top = TOP + index * ROW_HEIGHT
+        bar = None
+        if program.period_start:
+            end = program.period_end or datetime.date(self.last_year + 1, 1, 1)
+            x1, x2 = self.x_of(program.period_start), self.x_of(end)
+            bar = Bar(x1, max(x2 - x1, 2), open_ended=not program.period_end)
+        milestones = []
+        for milestone in program.timeline_milestones:
+            state = milestone_state(milestone)
+            marker = Marker(state, self.x_of(milestone.due_on), top + ROW_HEIGHT / 2)
+            milestones.append(TimelineMilestone(milestone, state, marker))
+        return TimelineRow(program, top, bar, milestones)
+
+    # -- geometry
+
+    @property
+    def width(self):
+        return LABEL_WIDTH + PLOT_WIDTH + 20
+
+    @property
+    def height(self):
+        return TOP + ROW_HEIGHT * max(len(self.rows), 1) + BOTTOM
+
+    @property
+    def plot_bottom(self):
+        return self.height - BOTTOM
+
+    def x_of(self, day):
+        first = datetime.date(self.first_year, 1, 1)
+        after = datetime.date(self.last_year + 1, 1, 1)
+        day = min(max(day, first), after)
+        return round(LABEL_WIDTH + PLOT_WIDTH * (day - first).days / (after - first).days, 1)
+
+    @property
+    def grid(self):
+        """Each year's line (x) and label (label_x, year); the last line closes the plot, unlabelled."""
+        lines = []
+        for year in range(self.first_year, self.last_year + 1):
+            x = self.x_of(datetime.date(year, 1, 1))
+            lines.append({"x": x, "label_x": x + 4, "year": year})
+        return [*lines, {"x": LABEL_WIDTH + PLOT_WIDTH, "year": None}]
+
+    @property
+    def grid_top(self):
+        return TOP - 6
+
+    @property
+    def axis_label_y(self):
+        return TOP - 10
+
+    @property
+    def empty_label_y(self):
+        return TOP + ROW_HEIGHT / 2 + 4
+
+    @property
+    def reference(self):
+        """The line at the date drawn (x, label), None when it is outside the years shown."""
+        day = resolve_as_of(self.as_of)
+        if not datetime.date(self.first_year, 1, 1) <= day <= datetime.date(self.last_year, 12, 31):
+            return None
+        label = _("as of %(date)s") % {"date": format_at_precision(day)} if self.as_of else _("today")
+        x = self.x_of(day)
+        return {"x": x, "label_x": x + 3, "label": label}
+
+    @property
+    def legend(self):
+        """(kind, label, x, marker) of each legend entry: shapes, not only colours."""
+        y = self.height - 12
+        entries, x = [], LABEL_WIDTH
+        for kind, label in [("period", _("Program period")), *MILESTONE_STATES.items()]:
+            entries.append({"kind": kind, "label": label, "x": x, "marker": Marker(kind, x + 6, y - 4)})
+            x += 24 + 8 * len(str(label)) + 16
+        return {"y": y, "entries": entries}
+
+    # -- words
+
+    @property
+    def title(self):
+        return _("Timeline of national programs and their milestones since %(year)s") % {"year": TIMELINE_START_YEAR}
+
+    @property
+    def description(self):
+        return _(
+            "%(programs)s programs drawn as bars over their period, milestones as markers: a circle when achieved, "
+            "a diamond when pending, a triangle when overdue. The table below lists the same facts."
+        ) % {"programs": len(self.rows)}
+
+    @property
+    def empty_text(self):
+        return _("No programs with a period or milestones since %(year)s.") % {"year": TIMELINE_START_YEAR}
+
+
+def timeline_programs(as_of):
+    """The programs known on ``as_of`` with a period reaching the window or a milestone
+    due in it; milestones (with their state) as ``timeline_milestones``."""
     start_date = datetime.date(TIMELINE_START_YEAR, 1, 1)
-    reference = as_of or timezone.localdate()
-    milestones_qs = Milestone.objects.with_state(as_of).filter(due_on__gte=start_date).order_by("due_on", "title")
-    programs = list(
+    milestones = Milestone.objects.with_state(as_of).filter(due_on__gte=start_date).order_by("due_on", "title")
+    programs = (
         Initiative.objects.announced(as_of)
         .filter(kind=InitiativeKind.PROGRAM)
         .only(
@@ -108,197 +287,22 @@ def program_timeline(as_of=None):
             "period_end",
             "period_end_precision",
         )
-        .prefetch_related(Prefetch("milestones", queryset=milestones_qs, to_attr="timeline_milestones"))
+        .prefetch_related(Prefetch("milestones", queryset=milestones, to_attr="timeline_milestones"))
         .order_by("period_start", "title")[:TIMELINE_MAX_ROWS]
     )
-    programs = [
-        p
-        for p in programs
-        if p.timeline_milestones or (p.period_start and (p.period_end is None or p.period_end >= start_date))
+    return [
+        program
+        for program in programs
+        if program.timeline_milestones
+        or (program.period_start and (program.period_end is None or program.period_end >= start_date))
     ]
-    all_milestones = [m for p in programs for m in p.timeline_milestones]
-    first_year, last_year = _year_span(as_of, programs, all_milestones)
 
-    label_width, plot_width, row_height, top, bottom = 230, 560, 28, 30, 46
-    width = label_width + plot_width + 20
-    height = top + row_height * max(len(programs), 1) + bottom
-    span_days = (datetime.date(last_year + 1, 1, 1) - datetime.date(first_year, 1, 1)).days
 
-    def x_of(day):
-        day = min(max(day, datetime.date(first_year, 1, 1)), datetime.date(last_year + 1, 1, 1))
-        return round(label_width + plot_width * (day - datetime.date(first_year, 1, 1)).days / span_days, 1)
-
-    parts = []
-    # Year grid and labels.
-    for year in range(first_year, last_year + 2):
-        x = x_of(datetime.date(year, 1, 1)) if year <= last_year else label_width + plot_width
-        parts.append(
-            format_html(
-                '<line class="grid" x1="{x}" y1="{y1}" x2="{x}" y2="{y2}"></line>',
-                x=x,
-                y1=top - 6,
-                y2=height - bottom + 4,
-            )
-        )
-        if year <= last_year:
-            parts.append(
-                format_html('<text class="axis-label" x="{x}" y="{y}">{year}</text>', x=x + 4, y=top - 10, year=year)
-            )
-    rows = []
-    for index, program in enumerate(programs):
-        y = top + index * row_height
-        parts.append(
-            format_html(
-                '<text class="row-label" x="{x}" y="{y}" text-anchor="end"{lang}>{title}<title>{full}</title></text>',
-                # An untranslated title is English: said so, as on the pages (lang="en").
-                lang=mark_safe(' lang="en"') if program.tr.title.is_fallback else "",
-                x=label_width - 8,
-                y=y + row_height / 2 + 4,
-                title=_truncate(program.tr.title, 32),
-                full=program.tr.title,
-            )
-        )
-        if program.period_start:
-            end = program.period_end or datetime.date(last_year + 1, 1, 1)
-            x1, x2 = x_of(program.period_start), x_of(end)
-            parts.append(
-                format_html(
-                    '<rect class="period{open}" x="{x}" y="{y}" width="{w}" height="{h}" rx="3"></rect>',
-                    open="" if program.period_end else " open-ended",
-                    x=x1,
-                    y=y + 7,
-                    w=max(x2 - x1, 2),
-                    h=row_height - 14,
-                )
-            )
+def _year_span(as_of, programs):
+    end = max(TIMELINE_MIN_END_YEAR, resolve_as_of(as_of).year + 1)
+    for program in programs:
+        if program.period_end:
+            end = max(end, program.period_end.year)
         for milestone in program.timeline_milestones:
-            mx, my = x_of(milestone.due_on), y + row_height / 2
-            state = "achieved" if milestone.is_achieved else ("overdue" if milestone.is_overdue else "pending")
-            if state == "achieved":
-                shape = format_html('<circle cx="{}" cy="{}" r="6"></circle>', mx, my)
-            elif state == "overdue":
-                shape = format_html(
-                    '<polygon points="{},{} {},{} {},{}"></polygon>', mx, my - 7, mx + 7, my + 6, mx - 7, my + 6
-                )
-            else:
-                shape = format_html(
-                    '<polygon points="{},{} {},{} {},{} {},{}"></polygon>',
-                    mx,
-                    my - 7,
-                    mx + 7,
-                    my,
-                    mx,
-                    my + 7,
-                    mx - 7,
-                    my,
-                )
-            parts.append(
-                format_html(
-                    '<g class="milestone {state}"><title>{title}: {due} ({state_label})</title>{shape}</g>',
-                    state=state,
-                    title=milestone.tr.title,
-                    due=format_at_precision(milestone.due_on, milestone.due_on_precision),
-                    state_label=MILESTONE_STATES[state](),
-                    shape=shape,
-                )
-            )
-        rows.append(
-            {
-                "initiative": program,
-                "milestones": [
-                    {
-                        "milestone": m,
-                        "state": "achieved" if m.is_achieved else ("overdue" if m.is_overdue else "pending"),
-                    }
-                    for m in program.timeline_milestones
-                ],
-            }
-        )
-    if not programs:
-        parts.append(
-            format_html(
-                '<text class="row-label" x="{}" y="{}">{}</text>',
-                label_width,
-                top + row_height / 2 + 4,
-                _("No programs with a period or milestones since %(year)s.") % {"year": TIMELINE_START_YEAR},
-            )
-        )
-    # The date the chart is drawn as of.
-    if datetime.date(first_year, 1, 1) <= reference <= datetime.date(last_year, 12, 31):
-        rx = x_of(reference)
-        parts.append(
-            format_html(
-                '<line class="reference" x1="{x}" y1="{y1}" x2="{x}" y2="{y2}"></line>'
-                '<text class="reference-label" x="{tx}" y="{ty}">{label}</text>',
-                x=rx,
-                y1=top - 4,
-                y2=height - bottom + 4,
-                tx=rx + 3,
-                ty=height - bottom + 16,
-                label=_("as of %(date)s") % {"date": format_at_precision(reference)} if as_of else _("today"),
-            )
-        )
-    # Legend: shapes, not only colours.
-    ly = height - 12
-    legend = [
-        ("period", _("Program period")),
-        ("achieved", MILESTONE_STATES["achieved"]()),
-        ("pending", MILESTONE_STATES["pending"]()),
-        ("overdue", MILESTONE_STATES["overdue"]()),
-    ]
-    lx = label_width
-    for key, label in legend:
-        if key == "period":
-            symbol = format_html('<rect class="period" x="{}" y="{}" width="18" height="10" rx="2"></rect>', lx, ly - 9)
-        elif key == "achieved":
-            symbol = format_html(
-                '<g class="milestone achieved"><circle cx="{}" cy="{}" r="6"></circle></g>', lx + 6, ly - 4
-            )
-        elif key == "overdue":
-            symbol = format_html(
-                '<g class="milestone overdue"><polygon points="{},{} {},{} {},{}"></polygon></g>',
-                lx + 6,
-                ly - 11,
-                lx + 13,
-                ly + 2,
-                lx - 1,
-                ly + 2,
-            )
-        else:
-            symbol = format_html(
-                '<g class="milestone pending"><polygon points="{},{} {},{} {},{} {},{}"></polygon></g>',
-                lx + 6,
-                ly - 11,
-                lx + 13,
-                ly - 4,
-                lx + 6,
-                ly + 3,
-                lx - 1,
-                ly - 4,
-            )
-        parts.append(symbol)
-        parts.append(format_html('<text class="legend-label" x="{}" y="{}">{}</text>', lx + 22, ly, label))
-        lx += 24 + 8 * len(str(label)) + 16
-
-    svg = format_html(
-        '<svg class="chart chart-timeline" viewBox="0 0 {w} {h}" role="img" '
-        'aria-labelledby="chart-timeline-title chart-timeline-desc" xmlns="http://www.w3.org/2000/svg">'
-        '<title id="chart-timeline-title">{title}</title><desc id="chart-timeline-desc">{desc}</desc>{body}</svg>',
-        w=width,
-        h=height,
-        title=_("Timeline of national programs and their milestones since %(year)s") % {"year": TIMELINE_START_YEAR},
-        desc=_(
-            "%(programs)s programs drawn as bars over their period, milestones as markers: a circle when achieved, "
-            "a diamond when pending, a triangle when overdue. The table below lists the same facts."
-        )
-        % {"programs": len(programs)},
-        body=mark_safe("".join(parts)),  # noqa: S308 - every part was built by format_html
-    )
-    return {"svg": svg, "rows": rows, "start_year": TIMELINE_START_YEAR}
-
-
-MILESTONE_STATES = {
-    "achieved": lambda: _("achieved"),
-    "pending": lambda: _("pending"),
-    "overdue": lambda: _("overdue"),
-}
+            end = max(end, milestone.due_on.year)
+    return TIMELINE_START_YEAR, min(end, TIMELINE_START_YEAR + 20)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from .models import Initiative
-from .timetravel import AS_OF_PARAM
+from .timetravel import AsOf, resolve_as_of
 from .views import AsOfMixin
 from .vocabularies import DatePrecision, Status
 
@@ -62,8 +62,8 @@ def page_citation(*, slug, title, status, last_reported_on, last_reported_precis
     permalink, APA and Chicago text, BibTeX text and the CSL-JSON item. ``absolute`` turns
     a path into an absolute URL (request.build_absolute_uri)."""
     page = reverse("initiatives:initiative-detail", kwargs={"slug": slug})
-    pinned = f"?{AS_OF_PARAM}={shown_on.isoformat()}"
-    permalink = absolute(page + pinned)
+    pinned = AsOf(shown_on)
+    permalink = absolute(pinned.keep(page))
     accessed = timezone.localdate()
     site = str(site_name())
     status_label = str(Status.describe(status).label)
@@ -110,8 +110,8 @@ def page_citation(*, slug, title, status, last_reported_on, last_reported_precis
         + f" {permalink}.",
         "bibtex": bibtex,
         "csl_json": csl,
-        "bibtex_url": absolute(reverse("initiatives:initiative-cite-bibtex", kwargs={"slug": slug}) + pinned),
-        "csl_json_url": absolute(reverse("initiatives:initiative-cite-csl", kwargs={"slug": slug}) + pinned),
+        "bibtex_url": absolute(pinned.keep(reverse("initiatives:initiative-cite-bibtex", kwargs={"slug": slug}))),
+        "csl_json_url": absolute(pinned.keep(reverse("initiatives:initiative-cite-csl", kwargs={"slug": slug}))),
     }
 
 
@@ -124,7 +124,7 @@ def initiative_citation(request, initiative, as_of):
         status=initiative.current_status,
         last_reported_on=initiative.last_reported_on,
         last_reported_precision=getattr(initiative, "last_reported_on_precision", None),
-        shown_on=as_of or timezone.localdate(),
+        shown_on=resolve_as_of(as_of),
         absolute=request.build_absolute_uri,
     )
 

@@ -35,7 +35,7 @@ from .models import (
     StatusUpdate,
     Theme,
 )
-from .templatetags.tracker_tags import keep_as_of
+from .timetravel import AsOf, resolve_as_of
 from .views import AsOfMixin
 from .vocabularies import (
     DatePrecision,
@@ -388,7 +388,7 @@ def resource_rows(name, as_of, absolute):
 
 def descriptor(as_of, absolute):
     """datapackage.json: the package's metadata, and a Table Schema per CSV file."""
-    shown_on = as_of or timezone.localdate()
+    shown_on = resolve_as_of(as_of)
     return {
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME if not as_of else f"{PACKAGE_NAME}-as-of-{as_of.isoformat()}",
@@ -457,7 +457,7 @@ class DataView(AsOfMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         absolute = self.request.build_absolute_uri
-        package_url = keep_as_of(reverse("initiatives:data-package"), self.as_of)
+        package_url = AsOf(self.as_of).keep(reverse("initiatives:data-package"))
         context.update(
             resources=[
                 {"name": name, "description": description, "fields": fields, "primary_key": primary_key}
@@ -471,7 +471,7 @@ class DataView(AsOfMixin, TemplateView):
 
 
 def dataset_json_ld(as_of, absolute, package_url):
-    shown_on = (as_of or timezone.localdate()).isoformat()
+    shown_on = resolve_as_of(as_of).isoformat()
     return {
         "@context": "https://schema.org",
         "@type": "Dataset",
@@ -497,7 +497,7 @@ def dataset_json_ld(as_of, absolute, package_url):
                 "@type": "DataDownload",
                 "name": "initiatives.csv",
                 "encodingFormat": "text/csv",
-                "contentUrl": absolute(keep_as_of(reverse("initiatives:initiative-csv"), as_of)),
+                "contentUrl": absolute(AsOf(as_of).keep(reverse("initiatives:initiative-csv"))),
             },
             {
                 "@type": "DataDownload",

@@ -9,7 +9,6 @@ from csp.decorators import csp_replace
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from django.views.generic import DetailView, View
 from .citing import site_name
 from .dates import format_at_precision
 from .models import Initiative
-from .templatetags.tracker_tags import keep_as_of
+from .timetravel import resolve_as_of
 from .views import AsOfMixin
 from .vocabularies import Status
 
@@ -82,7 +81,7 @@ class BadgeView(EmbeddedInitiativeMixin, View):
             "left_middle": left / 2,
             "right_middle": left + right / 2,
             "description": _("Status as of %(date)s, from the %(site)s.")
-            % {"date": (self.as_of or timezone.localdate()).isoformat(), "site": site_name()},
+            % {"date": resolve_as_of(self.as_of).isoformat(), "site": site_name()},
         }
         svg = render_to_string("initiatives/badge.svg", context, request=request)
         return self.cache_headers(HttpResponse(svg, content_type="image/svg+xml; charset=utf-8"))
@@ -108,11 +107,11 @@ EMBED_HEIGHT = 200
 
 
 def snippets(request, initiative, as_of):
-    """The copy-paste HTML for the badge and the card, absolute URLs, keeping as_of."""
+    """The copy-paste HTML for the badge and the card, absolute URLs, keeping ``as_of`` (an AsOf)."""
     kwargs = {"slug": initiative.slug}
-    badge = request.build_absolute_uri(keep_as_of(reverse("initiatives:initiative-badge", kwargs=kwargs), as_of))
-    embed_path = keep_as_of(reverse("initiatives:initiative-embed", kwargs=kwargs), as_of)
-    page = request.build_absolute_uri(keep_as_of(initiative.get_absolute_url(), as_of))
+    badge = request.build_absolute_uri(as_of.keep(reverse("initiatives:initiative-badge", kwargs=kwargs)))
+    embed_path = as_of.keep(reverse("initiatives:initiative-embed", kwargs=kwargs))
+    page = request.build_absolute_uri(as_of.keep(initiative.get_absolute_url()))
     return {
         "badge": render_to_string(
             "initiatives/_snippet_badge.txt", {"badge": badge, "page": page, "initiative": initiative}

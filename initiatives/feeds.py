@@ -28,8 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from .dates import format_at_precision, sentence
 from .models import Initiative, Organisation, StatusUpdate, Theme
-from .templatetags.tracker_tags import keep_as_of
-from .timetravel import AS_OF_PARAM, parse_as_of
+from .timetravel import AsOf
 from .translation import prose, translated
 
 FEED_LENGTH = 50
@@ -40,8 +39,8 @@ def tag_uri(specific):
     return f"tag:{urlsplit(settings.SITE_URL).hostname},{settings.FEED_TAG_DATE}:{specific}"
 
 
-class AsOf:
-    """The whole tracker's feed object: just the date it is read as of."""
+class AllUpdates:
+    """The whole tracker's feed object: just the date it is read as of (an AsOf)."""
 
     def __init__(self, as_of):
         self.as_of = as_of
@@ -55,26 +54,26 @@ class UpdatesFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         try:
-            parse_as_of(request.GET.get(AS_OF_PARAM))
+            AsOf.of(request)
         except ValidationError as error:
             return HttpResponseBadRequest(" ".join(error.messages), content_type="text/plain; charset=utf-8")
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, *args, **kwargs):
         # The feed instance serves every request, so the date travels on the object.
-        return AsOf(parse_as_of(request.GET.get(AS_OF_PARAM)))
+        return AllUpdates(AsOf.of(request))
 
     def link(self, obj):
-        return keep_as_of(reverse("initiatives:update-list"), obj.as_of)
+        return obj.as_of.keep(reverse("initiatives:update-list"))
 
     def feed_url(self, obj):
-        return keep_as_of(reverse("initiatives:feed-updates"), obj.as_of)
+        return obj.as_of.keep(reverse("initiatives:feed-updates"))
 
     def updates(self, as_of):
         return StatusUpdate.objects.for_timeline(as_of, citations=False)
 
     def items(self, obj):
-        return self.updates(obj.as_of)[:FEED_LENGTH]
+        return self.updates(obj.as_of.date)[:FEED_LENGTH]
 
     def item_title(self, item):
         # In the feed's language (/ru/feeds/..., /kk/feeds/...), English where untranslated.
@@ -110,9 +109,11 @@ class UpdatesFeed(Feed):
 
 class InitiativeUpdatesFeed(UpdatesFeed):
     def get_object(self, request, slug):
-        as_of = parse_as_of(request.GET.get(AS_OF_PARAM))
+        as_of = AsOf.of(request)
         initiative = (
-            Initiative.objects.announced(as_of).only("pk", *translated("title", "summary"), "slug").filter(slug=slug)
+            Initiative.objects.announced(as_of.date)
+            .only("pk", *translated("title", "summary"), "slug")
+            .filter(slug=slug)
         ).first()
         if initiative is None:
             raise Http404
@@ -126,13 +127,13 @@ class InitiativeUpdatesFeed(UpdatesFeed):
         return obj.tr.summary
 
     def link(self, obj):
-        return keep_as_of(obj.get_absolute_url(), obj.as_of)
+        return obj.as_of.keep(obj.get_absolute_url())
 
     def feed_url(self, obj):
-        return keep_as_of(reverse("initiatives:feed-initiative", kwargs={"slug": obj.slug}), obj.as_of)
+        return obj.as_of.keep(reverse("initiatives:feed-initiative", kwargs={"slug": obj.slug}))
 
     def items(self, obj):
-        return self.updates(obj.as_of).filter(initiative=obj)[:FEED_LENGTH]
+        return self.updates(obj.as_of.date).filter(initiative=obj)[:FEED_LENGTH]
 
 
 class ThemeUpdatesFeed(UpdatesFeed):
@@ -140,7 +141,7 @@ class ThemeUpdatesFeed(UpdatesFeed):
 
     def get_object(self, request, slug):
         theme = get_object_or_404(Theme.objects.only("pk", *translated("name"), "slug"), slug=slug)
-        theme.as_of = parse_as_of(request.GET.get(AS_OF_PARAM))
+        theme.as_of = AsOf.of(request)
         return theme
 
     def title(self, obj):
@@ -150,13 +151,13 @@ class ThemeUpdatesFeed(UpdatesFeed):
         return _("Published status updates of the initiatives under this theme, newest first.")
 
     def link(self, obj):
-        return keep_as_of(obj.get_absolute_url(), obj.as_of)
+        return obj.as_of.keep(obj.get_absolute_url())
 
     def feed_url(self, obj):
-        return keep_as_of(reverse("initiatives:feed-theme", kwargs={"slug": obj.slug}), obj.as_of)
+        return obj.as_of.keep(reverse("initiatives:feed-theme", kwargs={"slug": obj.slug}))
 
     def items(self, obj):
-        return self.updates(obj.as_of).filter(initiative__themes=obj)[:FEED_LENGTH]
+        return self.updates(obj.as_of.date).filter(initiative__themes=obj)[:FEED_LENGTH]
 
 
 class OrganisationUpdatesFeed(UpdatesFeed):
@@ -165,7 +166,7 @@ class OrganisationUpdatesFeed(UpdatesFeed):
 
     def get_object(self, request, slug):
         organisation = get_object_or_404(Organisation.objects.only("pk", *translated("name"), "slug"), slug=slug)
-        organisation.as_of = parse_as_of(request.GET.get(AS_OF_PARAM))
+        organisation.as_of = AsOf.of(request)
         return organisation
 
     def title(self, obj):
@@ -175,12 +176,12 @@ class OrganisationUpdatesFeed(UpdatesFeed):
         return _("Published status updates of the initiatives this organisation takes part in, newest first.")
 
     def link(self, obj):
-        return keep_as_of(obj.get_absolute_url(), obj.as_of)
+        return obj.as_of.keep(obj.get_absolute_url())
 
     def feed_url(self, obj):
-        return keep_as_of(reverse("initiatives:feed-organisation", kwargs={"slug": obj.slug}), obj.as_of)
+        return obj.as_of.keep(reverse("initiatives:feed-organisation", kwargs={"slug": obj.slug}))
 
     def items(self, obj):
         # The initiatives its page, the list's filter and the API give (InitiativeQuerySet.involving).
         involved = Initiative.objects.involving(obj).values("pk")
-        return self.updates(obj.as_of).filter(initiative__in=involved)[:FEED_LENGTH]
+        return self.updates(obj.as_of.date).filter(initiative__in=involved)[:FEED_LENGTH]

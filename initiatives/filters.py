@@ -22,7 +22,8 @@ from .models import (
     StatusUpdate,
     Theme,
 )
-from .timetravel import AS_OF_PARAM, IsoDateField, parse_as_of
+from .timetravel import AsOf, IsoDateField
+from .translation import language_code
 from .vocabularies import InitiativeKind, OrganisationKind, SourceKind, Status
 
 MAX_QUERY_LENGTH = 200
@@ -71,9 +72,15 @@ def request_as_of(request):
     if request is None:
         return None
     try:
-        return parse_as_of(request.GET.get(AS_OF_PARAM))
+        return AsOf.of(request).date
     except ValidationError:
         return None
+
+
+def request_language(request):
+    """The language a FilterSet's request is answered in (LocaleMiddleware's choice, the
+    API's ?lang= included); without a request, the active one."""
+    return language_code(getattr(request, "LANGUAGE_CODE", None))
 
 
 BOOLEAN_VALUES = {"true", "false", "1", "0"}
@@ -192,7 +199,7 @@ class InitiativeFilter(InitiativeRelatedFilters):
 
     def filter_search(self, queryset, name, value):
         # Words from updates not yet known on the date must not find an initiative.
-        return queryset.search(value, as_of=request_as_of(self.request))
+        return queryset.search(value, language=request_language(self.request), as_of=request_as_of(self.request))
 
 
 class StatusUpdateFilter(InitiativeRelatedFilters):
@@ -215,7 +222,7 @@ class StatusUpdateFilter(InitiativeRelatedFilters):
         fields = ["q", "initiative", "kind", "status", "theme", "organisation", "country", "reported_on"]
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, language=request_language(self.request))
 
 
 class MilestoneFilter(StrictBooleansFilterSet):

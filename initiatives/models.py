@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from .constraints import FieldCheckConstraint
 from .evidence import find_paragraph, passage_url, quote_problem, split_paragraphs
 from .querysets import (
     InitiativeQuerySet,
@@ -28,7 +29,6 @@ from .querysets import (
 from .safeurls import HttpURLField, http_url_constraint
 from .translation import TranslatableMixin
 from .vocabularies import (
-    STATUS_MEANINGS,
     DatePrecision,
     InitiativeKind,
     LinkKind,
@@ -355,11 +355,13 @@ class Initiative(TranslatableMixin, KnownDates, TimeStamped):
             models.Index(fields=["known_from"], name="initiative_known_from_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(period_end__isnull=True)
                 | Q(period_start__isnull=True)
                 | Q(period_end__gte=models.F("period_start")),
                 name="initiative_period_end_not_before_start",
+                field="period_end",
+                violation_error_message=_("The period cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=InitiativeKind.values),
@@ -391,9 +393,9 @@ class Initiative(TranslatableMixin, KnownDates, TimeStamped):
         return min(days) if days else None
 
     def clean(self):
+        # The period's order is the constraint initiative_period_end_not_before_start
+        # (checked by validate_constraints, in forms too); only precision is checked here.
         errors = {}
-        if self.period_start and self.period_end and self.period_end < self.period_start:
-            errors["period_end"] = _("The period cannot end before it starts.")
         for field, precision, deadline in [
             ("proposed_on", self.proposed_on_precision, False),
             ("period_start", self.period_start_precision, False),
@@ -478,6 +480,9 @@ class InitiativeRelation(TranslatableMixin, models.Model):
         return f"{self.from_initiative} {self.get_relation_type_display().lower()} {self.to_initiative}"
 
     def clean(self):
+        # Not only the constraint initiativerelation_not_self: the admin's inline rows
+        # leave their parent key out of constraint validation, so this is what refuses
+        # a relation to itself there (tests/test_admin.py).
         if self.from_initiative_id and self.from_initiative_id == self.to_initiative_id:
             raise ValidationError({"to_initiative": _("An initiative cannot be related to itself.")})
 
@@ -636,12 +641,10 @@ class StatusUpdate(TranslatableMixin, KnownDates, TimeStamped):
     def get_absolute_url(self):
         return f"{self.initiative.get_absolute_url()}#update-{self.pk}"
 
-    @property
-    def status_meaning(self):
-        return STATUS_MEANINGS[Status(self.status)]
-
     def clean(self):
         errors = {}
+        # Besides the constraint statusupdate_progress_0_100: the admin's CSV import
+        # (resources.py) validates with clean(), not validate_constraints().
         if self.progress is not None and not 0 <= self.progress <= 100:
             errors["progress"] = _("Progress is a percentage, 0 to 100.")
         error = precision_errors(self.reported_on, self.reported_on_precision)

@@ -17,29 +17,18 @@ Without ``as_of`` the answer is today's: everything recorded counts.
 
 import calendar
 import datetime
-import re
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connections, models
-from django.db.models import BooleanField, Case, Exists, F, FloatField, Max, Min, OuterRef, Q, Subquery, Value, When
-from django.utils import timezone
-from snowballstemmer import stemmer
+from django.db import models
+from django.db.models import BooleanField, Case, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
 
-from .translation import SOURCE_LANGUAGE, column, language_code, translated
+from .search import search_initiatives, search_updates
+from .timetravel import resolve_as_of
+from .translation import translated
 from .vocabularies import Involvement
 
-# Each language's columns are searched in that language: PostgreSQL's text-search
-# configuration stems English and Russian ("искусственного интеллекта" finds
-# "искусственный интеллект"); it has none for Kazakh, searched word by word
-# ("simple"), each word as a prefix, which covers the endings Kazakh adds.
-SEARCH_CONFIGS = {"en": "english", "ru": "russian", "kk": "simple"}
-# The same Snowball stemmers, for databases without text search (SQLite).
-STEMMERS = {"en": stemmer("english"), "ru": stemmer("russian")}
-MAX_SEARCH_WORDS = 8
-SUBQUERY_FENCE = 10**9
 INVOLVEMENT_ORDER = Involvement.values
 
 # What a reader sees of a published update wherever it is listed: the timeline on an
@@ -78,88 +67,6 @@ CARD_FIELDS = (
 )
 
 
-def search_config(language):
-    return SEARCH_CONFIGS[language_code(language)]
-
-
-def update_document(language=SOURCE_LANGUAGE):
-    """An update's search document in one language (its columns for that language only,
-    in that language's configuration). Each language's expression is indexed
-    (migrations 0004, 0006 and 0015)."""
-    config = search_config(language)
-    return SearchVector(column("headline", language), weight="B", config=config) + SearchVector(
-        column("body", language), weight="C", config=config
-    )
-
-
-def initiative_document(language=SOURCE_LANGUAGE):
-    config = search_config(language)
-    return (
-        SearchVector(column("title", language), weight="A", config=config)
-        + SearchVector(column("summary", language), weight="B", config=config)
-        + SearchVector(column("description", language), weight="C", config=config)
-    )
-
-
-def search_languages():
-    """Search looks at English (the source, and the fallback every page shows) and at
-    the language shown, so a Russian word finds Russian text on a Russian page."""
-    code = language_code()
-    return [SOURCE_LANGUAGE] if code == SOURCE_LANGUAGE else [SOURCE_LANGUAGE, code]
-
-
-class UnicodeLower(models.Transform):
-    """``headline__unicode_lower__contains=word``: a case-insensitive match in any script.
-
-    SQLite's LIKE and lower() fold ASCII letters only, so "Өңір" would not match
-    "өңір"; on SQLite this calls Python's str.lower (registered on each new
-    connection by register_sqlite_functions), elsewhere LOWER."""
-
-    lookup_name = "unicode_lower"
-    function = "LOWER"
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="TRACKER_LOWER", **extra_context)
-
-
-models.CharField.register_lookup(UnicodeLower)
-models.TextField.register_lookup(UnicodeLower)
-
-
-def register_sqlite_functions(sender, connection, **kwargs):
-    """connection_created receiver: the function behind UnicodeLower on SQLite."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            "TRACKER_LOWER", 1, lambda text: None if text is None else text.lower(), deterministic=True
-        )
-
-
-def contains_word(field, word):
-    return Q(**{f"{field}__unicode_lower__contains": word})
-
-
-def search_words(query):
-    """The words of a free-text query (letters and digits in any script), at most a few."""
-    return re.findall(r"\w+", (query or "").lower())[:MAX_SEARCH_WORDS]
-
-
-def prefix_tsquery(words, language=SOURCE_LANGUAGE):
-    """A PostgreSQL tsquery matching every word as a prefix, each word reduced to its stem
-    by the language's configuration first. Words are letters and digits only, so nothing
-    in them can be read as tsquery syntax."""
-    return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=search_config(language))
-
-
-def substrings(words, language=SOURCE_LANGUAGE):
-    """What each word is looked for as without text search (SQLite): its Snowball stem
-    where the stem is the start of the word (so "интеллекта" finds "интеллект" as
-    PostgreSQL's stemming does), else the word itself ("happy" stems to "happi")."""
-    stem = STEMMERS.get(language_code(language))
-    if stem is None:
-        return words
-    return [stemmed if word.startswith(stemmed := stem.stemWord(word)) and stemmed else word for word in words]
-
-
 def stable_order(queryset, *tiebreak):
     """The queryset in its requested (or default) order, empty values last either way on
     every database, then the tie-breakers, so pages never overlap or skip rows.
@@ -180,11 +87,6 @@ def _nullable(model, name):
         return model._meta.get_field(name).null
     except FieldDoesNotExist:  # an annotation, such as current_progress
         return True
-
-
-def resolve_as_of(as_of):
-    """The date a question is asked as of: the given one, or today."""
-    return as_of or timezone.localdate()
 
 
 def end_of_period(value, precision):
@@ -273,40 +175,10 @@ class StatusUpdateQuerySet(KnownDatesQuerySet):
     def latest_first(self):
         return self.order_by("-reported_on", "-created", "-pk")
 
-    def search(self, query):
-        """Updates whose headline or body holds every word of the query (see
-        InitiativeQuerySet.search for the contract)."""
-        words = search_words(query)
-        if not words:
-            return self.none() if (query or "").strip() else self
-        if connections[self.db].vendor == "postgresql":
-            # Matched through the GIN index once, then one hash probe per row. The
-            # LIMIT keeps PostgreSQL from flattening the subquery into a per-row
-            # document test along the newest-first index (4 s for a word in none of 250k).
-            # One id set per language, each through that language's GIN index.
-            matches = Q()
-            for language in search_languages():
-                tsquery = prefix_tsquery(words, language)
-                matching = (
-                    self.model._base_manager.annotate(document=update_document(language))
-                    .filter(document=tsquery, published=True)
-                    # Unordered: an id set. With the model's newest-first ordering kept under
-                    # the LIMIT, small or freshly analysed tables were walked along that index,
-                    # testing every row's document, instead of asking the GIN index.
-                    .order_by()
-                    .values("pk")[:SUBQUERY_FENCE]
-                )
-                matches |= Q(pk__in=matching)
-            return self.filter(matches)
-        condition = Q()
-        for language in search_languages():
-            in_language = Q()
-            for word in substrings(words, language):
-                in_language &= contains_word(column("headline", language), word) | contains_word(
-                    column("body", language), word
-                )
-            condition |= in_language
-        return self.filter(condition)
+    def search(self, query, *, language):
+        """Updates whose headline or body holds every word of the query, in English or
+        in ``language`` (search.search_updates)."""
+        return search_updates(self, query, language=language)
 
 
 class InitiativeQuerySet(KnownDatesQuerySet):
@@ -540,77 +412,11 @@ class InitiativeQuerySet(KnownDatesQuerySet):
             counts[tuple(key)] = counts.get(tuple(key), 0) + n
         return counts
 
-    def search(self, query, as_of=None):
-        """Initiatives matching every word of the query in their own text, or in the
-        text of one of their published updates (known by ``as_of``); best matches first.
-
-        On PostgreSQL this is full-text search in each language's configuration
-        (SEARCH_CONFIGS: English and Russian stemmed, Kazakh word by word; words
-        match as prefixes, weighted title > summary > description, served by the GIN
-        indexes of migrations 0004, 0006 and 0015); elsewhere every word must appear
-        as a substring (in any letter case, in any script), by its Snowball stem in
-        English and Russian (substrings), ranked by the field it is found in. The
-        contract is the same on both. The text searched is the English source plus
-        the active language's translation (search_languages).
-        """
-        words = search_words(query)
-        if not words:
-            return self.none() if (query or "").strip() else self
-        StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
-        languages = search_languages()
-        if connections[self.db].vendor == "postgresql":
-            # Id sets per language, each found through its own GIN index, then one
-            # cheap hash lookup per row; "document @@ query OR EXISTS(...)" would
-            # compute the document of every initiative instead (a sequential scan).
-            matches = Q()
-            rank = None
-            for language in languages:
-                tsquery = prefix_tsquery(words, language)
-                document = initiative_document(language)
-                by_text = self.model._base_manager.annotate(document=document).filter(document=tsquery).values("pk")
-                by_update = (
-                    StatusUpdate.objects.published()
-                    .as_of(as_of)
-                    .annotate(document=update_document(language))
-                    .filter(document=tsquery)
-                    .values("initiative_id")
-                )
-                matches |= Q(pk__in=by_text) | Q(pk__in=by_update)
-                rank = SearchRank(document, tsquery) if rank is None else rank + SearchRank(document, tsquery)
-            return self.filter(matches).annotate(search_rank=rank).order_by("-search_rank", "title")
-        in_text = Q()
-        in_title = Q()
-        in_summary = Q()
-        in_update = Q()
-        for language in languages:
-            title, summary, description = (column(field, language) for field in ("title", "summary", "description"))
-            headline, body = column("headline", language), column("body", language)
-            text_words, title_words, summary_words, update_words = Q(), Q(), Q(), Q()
-            for word in substrings(words, language):
-                text_words &= (
-                    contains_word(title, word) | contains_word(summary, word) | contains_word(description, word)
-                )
-                title_words &= contains_word(title, word)
-                summary_words &= contains_word(summary, word)
-                update_words &= contains_word(headline, word) | contains_word(body, word)
-            in_text |= text_words
-            in_title |= title_words
-            in_summary |= summary_words
-            in_update |= update_words
-        updates = StatusUpdate.objects.published().as_of(as_of).filter(initiative=OuterRef("pk"))
-        return (
-            self.filter(in_text | Exists(updates.filter(in_update)))
-            .annotate(
-                search_rank=Case(
-                    When(in_title, then=Value(1.0)),
-                    When(in_summary, then=Value(0.4)),
-                    When(in_text, then=Value(0.2)),
-                    default=Value(0.1),
-                    output_field=FloatField(),
-                )
-            )
-            .order_by("-search_rank", "title")
-        )
+    def search(self, query, *, language, as_of=None):
+        """Initiatives matching every word of the query, in English or in ``language``,
+        in their own text or in a published update known by ``as_of``; best first
+        (search.search_initiatives)."""
+        return search_initiatives(self, query, language=language, as_of=as_of)
 
 
 class MilestoneQuerySet(KnownDatesQuerySet):

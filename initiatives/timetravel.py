@@ -8,9 +8,12 @@ promise YYYY-MM-DD, so anything else is a 400, not a silently different date.
 
 import datetime
 import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,6 +54,76 @@ def parse_date_parameter(value, name):
 def parse_as_of(value):
     """The ``as_of`` date in ``value``, None when empty; ValidationError otherwise."""
     return parse_date_parameter(value, AS_OF_PARAM)
+
+
+def resolve_as_of(as_of):
+    """The day an ``as_of`` date stands for: None means today."""
+    return as_of or timezone.localdate()
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The date a request looks at, read from its query once (``AsOf.of(request)``).
+
+    ``date`` is the past day asked for, None for today. False when the page is today's,
+    so ``{% if as_of %}`` in a template means "a past-date page"."""
+
+    date: datetime.date | None = None
+    parameter = AS_OF_PARAM
+
+    @classmethod
+    def of(cls, request):
+        """The request's AsOf, parsed the first time and kept on the request;
+        ValidationError (every time it is asked) for a bad date."""
+        parsed = getattr(request, "tracker_as_of", None)
+        if parsed is None:
+            try:
+                parsed = cls(parse_as_of(request.GET.get(AS_OF_PARAM)))
+            except ValidationError as error:
+                parsed = error
+            request.tracker_as_of = parsed
+        if isinstance(parsed, ValidationError):
+            raise parsed
+        return parsed
+
+    def __bool__(self):
+        return self.date is not None
+
+    @property
+    def is_today(self):
+        return self.date is None
+
+    @property
+    def day(self):
+        """The day shown: the date asked for, or today."""
+        return resolve_as_of(self.date)
+
+    @property
+    def value(self):
+        """The query parameter's value: YYYY-MM-DD, empty for today."""
+        return self.date.isoformat() if self.date else ""
+
+    @property
+    def query(self):
+        """The query parameters that keep this date: {"as_of": "YYYY-MM-DD"}, none for today."""
+        return {AS_OF_PARAM: self.value} if self.date else {}
+
+    def keep(self, url):
+        """``url`` (a fragment and query allowed), still looking at this date."""
+        if not self.date:
+            return url
+        url, hash_sign, fragment = str(url).partition("#")
+        separator = "&" if "?" in url else "?"
+        return f"{url}{separator}{urlencode(self.query)}{hash_sign}{fragment}"
+
+
+def as_of_context(request):
+    """Context processor: ``as_of``, the page's AsOf (today's after a bad date, whose page
+    says so with a 400 and links to today)."""
+    try:
+        return {"as_of": AsOf.of(request)}
+    except ValidationError:
+        return {"as_of": AsOf()}
 
 
 class IsoDateField(forms.DateField):

@@ -21,13 +21,12 @@ from django_filters.views import FilterView
 from . import charts
 from .cache import CachedPaginator, cached
 from .corrections import revisions_by_update
-from .country_names import country_name
 from .evidence import passages
+from .facets import facet_values
 from .filters import InitiativeFilter, StatusUpdateFilter, filter_state
 from .models import (
     Citation,
     Initiative,
-    InitiativeCountry,
     InitiativeOrganisation,
     InitiativeRelation,
     Milestone,
@@ -37,8 +36,8 @@ from .models import (
     Theme,
 )
 from .querysets import SOURCE_CITE_FIELDS, stable_order
-from .timetravel import AS_OF_PARAM, parse_as_of
-from .translation import localized_value, translated
+from .timetravel import AsOf
+from .translation import translated
 from .vocabularies import (
     RELATION_INVERSE_LABELS,
     InitiativeKind,
@@ -56,7 +55,8 @@ def bad_request(request, message):
 
 
 class AsOfMixin:
-    """Reads ``as_of`` once; a bad date answers 400 with the reason. On a past date the
+    """Reads ``as_of`` once (AsOf.of; the context processor gives templates the same value);
+    a bad date answers 400 with the reason. On a past date the
     banner (includes/_as_of_banner.html) links to the previous and next dates on which
     something shown here changed."""
 
@@ -64,7 +64,7 @@ class AsOfMixin:
 
     def dispatch(self, request, *args, **kwargs):
         try:
-            self.as_of = parse_as_of(request.GET.get(AS_OF_PARAM))
+            self.as_of = AsOf.of(request).date
         except ValidationError as error:
             return self.bad_request(" ".join(error.messages))
         return super().dispatch(request, *args, **kwargs)
@@ -74,8 +74,6 @@ class AsOfMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["as_of"] = self.as_of
-        context["reference_date"] = self.as_of or timezone.localdate()
         if self.as_of:
             previous, following = cached(
                 "change-dates", as_of=self.as_of, parts=self.change_scope(), compute=self.change_dates
@@ -135,25 +133,6 @@ class FilteredListMixin(ClampedPaginationMixin):
         if context["form_errors"]:
             response_kwargs["status"] = 400
         return super().render_to_response(context, **response_kwargs)
-
-
-def named_counts(links, related):
-    """Facet rows (slug, name, initiatives) of a link table's ``related`` theme or
-    organisation: the name in the language shown (English where untranslated),
-    sorted as shown."""
-    counted = (
-        links.values(f"{related}__slug", *translated(f"{related}__name"))
-        .annotate(n=Count("initiative", distinct=True))
-        .order_by()
-    )
-    proper_name = "name" in links.model._meta.get_field(related).related_model.proper_names
-    return sorted(
-        (
-            (row[f"{related}__slug"], localized_value(row, f"{related}__name", is_proper_name=proper_name), row["n"])
-            for row in counted
-        ),
-        key=lambda row: row[1].casefold(),
-    )
 
 
 def status_rows(counts):
@@ -223,7 +202,7 @@ class DashboardView(AsOfMixin, TemplateView):
             "stale_initiatives": list(stale[:DASHBOARD_LIST_LENGTH]),
             "stale_after_days": settings.TRACKER_STALE_AFTER_DAYS,
             "status_chart": charts.status_bar_chart(statuses),
-            "timeline_chart": charts.program_timeline(as_of),
+            "timeline_chart": charts.Timeline.on(as_of),
         }
 
 
@@ -236,10 +215,6 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
     paginate_by = 20
     # Whatever the chosen sort, title then pk break ties.
     tiebreak = ("title", "pk")
-    # The facet parameters whose counts are computed without their own filter,
-    # so each count says what choosing that value would give.
-    FACETS = ("kind", "status", "theme", "organisation", "country")
-    FLAGS = ("stale", "not_assessed", "overdue")
 
     def get_queryset(self):
         return Initiative.objects.for_cards(self.as_of, themes=True)
@@ -257,124 +232,60 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
         context["current_ordering"] = self.request.GET.get("ordering", "")
         return context
 
-    def _facet_base(self, without):
-        """The initiatives matching every filter except ``without`` (None when that is invalid)."""
-        data = self.request.GET.copy()
-        for key in without:
-            data.pop(key, None)
-        data.pop("ordering", None)
-        data.pop("page", None)
-        filterset = self.filterset_class(
-            data, queryset=Initiative.objects.with_current_status(as_of=self.as_of), request=self.request
-        )
-        if not filterset.is_valid():
-            return None
-        return filterset.qs.order_by()
-
     def facets(self):
-        selected = {key: self.request.GET.getlist(key) for key in self.FACETS + self.FLAGS}
-        facets = []
-
-        base = self._facet_base(["kind"])
-        counts = dict(base.values_list("kind").annotate(n=Count("pk"))) if base is not None else {}
-        facets.append(
-            self._facet(
-                "kind", _("Kind"), [(k.value, k.label, counts.get(k.value, 0)) for k in InitiativeKind], selected
-            )
-        )
-
-        base = self._facet_base(["status"])
-        counts = dict(base.values_list("current_status").annotate(n=Count("pk"))) if base is not None else {}
-        facets.append(
-            self._facet("status", _("Status"), [(s.value, s.label, counts.get(s.value, 0)) for s in Status], selected)
-        )
-
-        base = self._facet_base(["theme"])
-        rows = []
-        if base is not None:
-            rows = named_counts(Initiative.themes.through.objects.filter(initiative__in=base.values("pk")), "theme")
-        facets.append(self._facet("theme", _("Theme"), rows, selected))
-
-        base = self._facet_base(["organisation"])
-        rows = []
-        if base is not None:
-            rows = self._organisation_counts(base)
-        facets.append(self._facet("organisation", _("Organisation"), rows, selected))
-
-        base = self._facet_base(["country"])
-        rows = []
-        if base is not None:
-            counted = (
-                InitiativeCountry.objects.filter(initiative__in=base.values("pk"))
-                .values_list("country")
-                .annotate(n=Count("initiative", distinct=True))
-                .order_by()
-            )
-            rows = sorted(((code, country_name(code), n) for code, n in counted), key=lambda row: row[1].casefold())
-        facets.append(self._facet("country", _("Country"), rows, selected))
-
-        base = self._facet_base(self.FLAGS)
-        flags = {"stale": 0, "not_assessed": 0, "overdue": 0}
-        if base is not None:
-            flags = base.aggregate(
-                stale=Count("pk", filter=Q(is_stale=True)),
-                not_assessed=Count("pk", filter=Q(current_status__isnull=True)),
-                overdue=Count("pk", filter=Q(has_overdue_milestones=True)),
-            )
-        facets.append(
-            {
-                "key": "flags",
-                "label": _("Attention"),
-                "values": [
-                    {
-                        "param": "stale",
-                        "value": "true",
-                        "label": _("Stale"),
-                        "count": flags["stale"],
-                        "selected": selected["stale"] in (["true"], ["True"], ["1"]),
-                    },
-                    {
-                        "param": "not_assessed",
-                        "value": "true",
-                        "label": Status.describe(None).label,
-                        "count": flags["not_assessed"],
-                        "selected": selected["not_assessed"] in (["true"], ["True"], ["1"]),
-                    },
-                    {
-                        "param": "overdue",
-                        "value": "true",
-                        "label": _("Has an overdue milestone"),
-                        "count": flags["overdue"],
-                        "selected": selected["overdue"] in (["true"], ["True"], ["1"]),
-                    },
-                ],
-            }
-        )
-        return facets
-
-    @staticmethod
-    def _organisation_counts(base):
-        """(slug, name, count) per organisation, counting what the organisation filter gives."""
-        names = translated("name")
-        counts = base.involvement_counts(organisation_fields=names)
-        rows = [
-            (key[0], localized_value(dict(zip(names, key[1:], strict=True)), "name"), n) for key, n in counts.items()
-        ]
-        return sorted(rows, key=lambda row: row[1].casefold())
-
-    @staticmethod
-    def _facet(key, label, rows, selected):
-        return {
-            "key": key,
-            "label": label,
-            "values": [
-                {"param": key, "value": value, "label": name, "count": count, "selected": str(value) in selected[key]}
-                for value, name, count in rows
-            ],
-        }
+        initiatives = Initiative.objects.with_current_status(as_of=self.as_of)
+        return facet_values(self.filterset_class, self.request, initiatives)
 
 
 # --- Initiative page ----------------------------------------------------------------
+
+
+def relations_prefetch(lookup, far_end, to_attr, as_of):
+    """An initiative's relations one way (``far_end``: "to" for the ones it makes,
+    "from" for the ones made to it), with the other initiative's title and slug."""
+    near_end = "from" if far_end == "to" else "to"
+    return Prefetch(
+        lookup,
+        queryset=InitiativeRelation.objects.as_of(as_of)
+        .select_related(f"{far_end}_initiative")
+        .only(
+            "pk",
+            "relation_type",
+            *translated("note"),
+            f"{near_end}_initiative_id",
+            *translated(f"{far_end}_initiative__title"),
+            f"{far_end}_initiative__slug",
+        ),
+        to_attr=to_attr,
+    )
+
+
+def initiative_page_prefetches(as_of):
+    """Everything an initiative's page lists besides the initiative, as it stood on
+    ``as_of``: one query each."""
+    return [
+        Prefetch("updates", queryset=StatusUpdate.objects.for_timeline(as_of), to_attr="timeline"),
+        Prefetch(
+            "milestones",
+            queryset=Milestone.objects.with_state(as_of).select_related("source").order_by("due_on", "title"),
+            to_attr="milestone_list",
+        ),
+        Prefetch(
+            "organisation_roles",
+            queryset=InitiativeOrganisation.objects.select_related("organisation").order_by(
+                "role", "organisation__name"
+            ),
+            to_attr="roles",
+        ),
+        Prefetch("countries", to_attr="country_list"),
+        Prefetch("themes", queryset=Theme.objects.only("pk", *translated("name"), "slug"), to_attr="theme_list"),
+        Prefetch("links", to_attr="link_list"),
+        Prefetch(
+            "sources", queryset=Source.objects.as_of(as_of).order_by("-published_on", "title"), to_attr="source_list"
+        ),
+        relations_prefetch("relations_out", "to", "outgoing", as_of),
+        relations_prefetch("relations_in", "from", "incoming", as_of),
+    ]
 
 
 class InitiativeDetailView(AsOfMixin, DetailView):
@@ -382,68 +293,11 @@ class InitiativeDetailView(AsOfMixin, DetailView):
     context_object_name = "initiative"
 
     def get_queryset(self):
-        as_of = self.as_of
         return (
-            Initiative.objects.with_current_status(as_of=as_of)
+            Initiative.objects.with_current_status(as_of=self.as_of)
             .with_last_update_precision()
             .select_related("responsible_body")
-            .prefetch_related(
-                Prefetch(
-                    "updates",
-                    queryset=StatusUpdate.objects.for_timeline(as_of),
-                    to_attr="timeline",
-                ),
-                Prefetch(
-                    "milestones",
-                    queryset=Milestone.objects.with_state(as_of).select_related("source").order_by("due_on", "title"),
-                    to_attr="milestone_list",
-                ),
-                Prefetch(
-                    "organisation_roles",
-                    queryset=InitiativeOrganisation.objects.select_related("organisation").order_by(
-                        "role", "organisation__name"
-                    ),
-                    to_attr="roles",
-                ),
-                Prefetch("countries", to_attr="country_list"),
-                Prefetch(
-                    "themes", queryset=Theme.objects.only("pk", *translated("name"), "slug"), to_attr="theme_list"
-                ),
-                Prefetch("links", to_attr="link_list"),
-                Prefetch(
-                    "sources",
-                    queryset=Source.objects.as_of(as_of).order_by("-published_on", "title"),
-                    to_attr="source_list",
-                ),
-                Prefetch(
-                    "relations_out",
-                    queryset=InitiativeRelation.objects.as_of(as_of)
-                    .select_related("to_initiative")
-                    .only(
-                        "pk",
-                        "relation_type",
-                        *translated("note"),
-                        "from_initiative_id",
-                        *translated("to_initiative__title"),
-                        "to_initiative__slug",
-                    ),
-                    to_attr="outgoing",
-                ),
-                Prefetch(
-                    "relations_in",
-                    queryset=InitiativeRelation.objects.as_of(as_of)
-                    .select_related("from_initiative")
-                    .only(
-                        "pk",
-                        "relation_type",
-                        *translated("note"),
-                        "to_initiative_id",
-                        *translated("from_initiative__title"),
-                        "from_initiative__slug",
-                    ),
-                    to_attr="incoming",
-                ),
-            )
+            .prefetch_related(*initiative_page_prefetches(self.as_of))
         )
 
     def get(self, request, *args, **kwargs):
@@ -465,8 +319,6 @@ class InitiativeDetailView(AsOfMixin, DetailView):
         self.object = initiative
         context = {
             "initiative": initiative,
-            "as_of": self.as_of,
-            "reference_date": self.as_of,
             "previous_change": None,
             "next_change": initiative.announced_on if initiative.announced_on <= timezone.localdate() else None,
         }
@@ -504,7 +356,6 @@ class InitiativeDetailView(AsOfMixin, DetailView):
             for relation in relations:
                 relation["other"] = annotated.get(relation["other"].pk, relation["other"])
         context["relations"] = sorted(relations, key=lambda r: (str(r["label"]), str(r["other"].tr.title)))
-        context["api_url"] = f"/api/initiatives/{initiative.slug}/"
         return context
 
 

@@ -696,3 +696,39 @@ def test_initiative_changelist_shows_status_label_and_staleness(analyst_client):
     assert [obj.pk for obj in stale.context["cl"].result_list] == [initiative.pk]
     in_progress = analyst_client.get("/admin/initiatives/initiative/?status=in_progress")
     assert [obj.pk for obj in in_progress.context["cl"].result_list] == [initiative.pk]
+
+
+def test_a_period_ending_before_it_starts_is_refused_beside_its_end(analyst_client):
+    initiative = InitiativeFactory(period_start=datetime.date(2025, 1, 1))
+    data = form_data(analyst_client.get(change_url(initiative)))
+    data["period_end"] = "2024-12-31"
+    response = analyst_client.post(change_url(initiative), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"period_end": ["The period cannot end before it starts."]}
+    initiative.refresh_from_db()
+    assert initiative.period_end is None
+
+
+def test_a_relation_to_itself_is_refused_beside_the_other_initiative(analyst_client):
+    initiative = InitiativeFactory()
+    url = change_url(initiative)
+    page = analyst_client.get(url)
+    data = form_data(page)
+    relations = next(
+        inline.formset
+        for inline in page.context["inline_admin_formsets"]
+        if inline.formset.fk.name == "from_initiative"
+    )
+    prefix = relations.prefix
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": str(int(data[f"{prefix}-TOTAL_FORMS"]) + 1),
+            f"{prefix}-0-to_initiative": str(initiative.pk),
+            f"{prefix}-0-relation_type": "depends_on",
+        }
+    )
+    response = analyst_client.post(url, data)
+    assert response.status_code == 200
+    errors = [form.errors for inline in response.context["inline_admin_formsets"] for form in inline.formset.forms]
+    assert {"to_initiative": ["An initiative cannot be related to itself."]} in errors
+    assert not initiative.relations_out.exists()

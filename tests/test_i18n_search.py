@@ -8,10 +8,9 @@ import re
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.utils import translation
 
 from initiatives.models import Initiative, StatusUpdate
-from initiatives.querysets import substrings
+from initiatives.search import substrings
 
 from .factories import InitiativeFactory, StatusUpdateFactory, fill_search_tables
 
@@ -111,9 +110,8 @@ def test_each_language_is_indexed_in_its_own_configuration():
 def test_each_language_s_search_is_served_by_its_gin_index(language, word):
     fill_search_tables()
     suffix = "" if language == "en" else f"_{language}"
-    with translation.override(language):
-        plan = Initiative.objects.search(word).explain()
-        update_plan = StatusUpdate.objects.published().latest_first().search(word).explain()
+    plan = Initiative.objects.search(word, language=language).explain()
+    update_plan = StatusUpdate.objects.published().latest_first().search(word, language=language).explain()
     assert f"initiative_search{suffix}_idx" in plan
     assert f"statusupdate_search{suffix}_idx" in plan
     assert f"statusupdate_search{suffix}_idx" in update_plan

@@ -54,7 +54,16 @@ class TestPeriod:
         )
         with pytest.raises(ValidationError) as error:
             initiative.full_clean()
-        assert "period_end" in error.value.message_dict
+        # Said once, beside the field, by the constraint itself (no clean() repeats it).
+        assert error.value.message_dict == {"period_end": ["The period cannot end before it starts."]}
+
+
+def test_clean_explains_a_relation_to_itself_beside_the_other_initiative():
+    initiative = InitiativeFactory()
+    relation = InitiativeRelation(from_initiative=initiative, to_initiative=initiative, relation_type="depends_on")
+    with pytest.raises(ValidationError) as error:
+        relation.full_clean()
+    assert error.value.message_dict == {"to_initiative": ["An initiative cannot be related to itself."]}
 
 
 def test_slugs_are_unique():

@@ -705,7 +705,11 @@ def _boom(request):
 
 from django.urls import include, path  # noqa: E402
 
-urlpatterns = [path("boom/", _boom), path("", include("initiatives.urls"))]
+urlpatterns = [
+    path("boom/", _boom),
+    path("api/", include("initiatives.api.urls")),
+    path("", include("initiatives.urls")),
+]
 
 
 def test_templates_have_no_inline_styles_or_scripts():

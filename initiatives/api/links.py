@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from ..timetravel import AsOf
+
 # Fits both slug and numeric-id routes; long enough never to occur in a host name.
 MARKER = "90817263544536271"
 
@@ -20,7 +22,7 @@ class Links:
         self.request = request
         self.as_of = as_of
         # Links out of a past view stay in the past.
-        self.query = "?" + urlencode({"as_of": as_of.isoformat()}) if as_of else ""
+        self.query = "?" + urlencode(AsOf(as_of).query) if as_of else ""
         self._routes = {}
 
     def _route(self, name, kwarg):

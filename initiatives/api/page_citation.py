@@ -1,9 +1,9 @@
 """The ``citation`` object (how to cite the page) of an initiative's API detail (initiatives/citing.py makes it)."""
 
-from django.utils import timezone
 from rest_framework import serializers
 
 from ..citing import page_citation
+from ..timetravel import resolve_as_of
 from ..translation import localized_value
 from ..vocabularies import DatePrecision
 
@@ -32,6 +32,6 @@ def page_citation_dict(row, links, vocabulary):
         status=row["current_status"],
         last_reported_on=row["last_reported_on"],
         last_reported_precision=updates[0]["reported_on_precision"] if updates else DatePrecision.DAY,
-        shown_on=links.as_of or timezone.localdate(),
+        shown_on=resolve_as_of(links.as_of),
         absolute=links.request.build_absolute_uri,
     )

@@ -1,18 +1,36 @@
 from csp.constants import SELF
 from csp.decorators import csp_update
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.exceptions import ValidationError
+from rest_framework.routers import APIRootView, DefaultRouter
 
+from ..timetravel import AS_OF_PARAM, AsOf
 from . import changes, views
 
 app_name = "api"
+
+
+class RootView(APIRootView):
+    """The endpoints' addresses, keeping ``as_of``: a past-date page's "JSON API" link
+    leads to the data as it stood on that date."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            as_of = AsOf.of(request)
+        except DjangoValidationError as error:
+            raise ValidationError({AS_OF_PARAM: error.messages}) from None
+        response = super().get(request, *args, **kwargs)
+        response.data = {name: as_of.keep(url) for name, url in response.data.items()}
+        return response
 
 
 class Router(DefaultRouter):
     """The browsable root at /api/ lists the endpoints, the schema and the docs."""
 
     include_format_suffixes = False
+    APIRootView = RootView
 
 
 router = Router()

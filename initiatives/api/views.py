@@ -25,7 +25,7 @@ from tracker.locale import supported_language
 from ..filters import MAX_QUERY_LENGTH
 from ..models import Initiative, Milestone, Organisation, Source, StatusUpdate, Theme
 from ..querysets import stable_order
-from ..timetravel import AS_OF_PARAM, EARLIEST_AS_OF, parse_as_of
+from ..timetravel import AS_OF_PARAM, EARLIEST_AS_OF, AsOf
 from . import filters, rows, serializers
 from .links import Links
 
@@ -170,7 +170,7 @@ class RowViewSet(viewsets.ReadOnlyModelViewSet):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         try:
-            self.as_of = parse_as_of(request.query_params.get(AS_OF_PARAM))
+            self.as_of = AsOf.of(request).date
         except DjangoValidationError as error:
             raise ValidationError({AS_OF_PARAM: error.messages}) from None
         check_language(request)

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 from initiatives.citing import initiative_citation, site_name
 from initiatives.embeds import snippets
-from initiatives.templatetags.tracker_tags import keep_as_of
+from initiatives.timetravel import AsOf
 from initiatives.vocabularies import Status
 
 register = template.Library()
@@ -37,8 +37,7 @@ def initiative_json_ld(context, initiative):
     """schema.org: the page (a WebPage about a government initiative), its status as of
     the date shown, and its evidence."""
     request = context["request"]
-    as_of = context.get("as_of")
-    page = request.build_absolute_uri(keep_as_of(initiative.get_absolute_url(), as_of))
+    page = request.build_absolute_uri(context.get("as_of", AsOf()).keep(initiative.get_absolute_url()))
     data = {
         "@context": "https://schema.org",
         "@type": "WebPage",
@@ -68,12 +67,12 @@ def initiative_json_ld(context, initiative):
 def initiative_reuse(context, initiative):
     """The initiative page's "Cite this page", "Embed" and "What changed since" boxes."""
     request = context["request"]
-    as_of = context.get("as_of")
-    since = as_of or timezone.localdate() - datetime.timedelta(days=CHANGES_LOOKBACK_DAYS)
+    as_of = context.get("as_of", AsOf())
+    since = as_of.date or timezone.localdate() - datetime.timedelta(days=CHANGES_LOOKBACK_DAYS)
     return {
         "initiative": initiative,
         "as_of": as_of,
-        "citation": initiative_citation(request, initiative, as_of),
+        "citation": initiative_citation(request, initiative, as_of.date),
         "snippets": snippets(request, initiative, as_of),
         "since": since,
         "changes_url": f"{reverse('initiatives:changes')}?from={since.isoformat()}",

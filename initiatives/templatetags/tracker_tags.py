@@ -6,21 +6,19 @@ from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.html import format_html
 
 from initiatives import dates
 from initiatives.country_names import country_name
 from initiatives.safeurls import is_http_url
+from initiatives.timetravel import AS_OF_PARAM, AsOf
 from initiatives.translation import LocalizedText, in_original
 from initiatives.translation import prose as translation_prose
 from initiatives.vocabularies import DatePrecision, Status
 
 register = template.Library()
-
-AS_OF_PARAM = "as_of"
-
 
 # --- External links ---------------------------------------------------------------
 
@@ -75,14 +73,25 @@ def status_info(code):
 # --- URLs that carry the page's state ----------------------------------------------------
 
 
-@register.filter
-def keep_as_of(url, as_of):
-    """The URL, still looking at the past date when the page is."""
-    if not as_of:
-        return url
-    url, hash_sign, fragment = str(url).partition("#")
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}{urlencode({AS_OF_PARAM: as_of.isoformat()})}{hash_sign}{fragment}"
+@register.simple_tag(takes_context=True)
+def public_url(context, target, *args, **query):
+    """Any public URL, keeping the page's ``as_of`` date (the AsOf the context processor gives).
+
+    ``target`` is a route name (``"initiatives:initiative-list"``, ``args`` filling it), a
+    path, or an object with get_absolute_url; keyword arguments are the query, empty ones
+    left out. ``as_of=`` names another date (a pinned link in a fragment rendered alone).
+    ``{% public_url initiative %}#update-1``, ``{% public_url "initiatives:initiative-list" kind=k %}``."""
+    if hasattr(target, "get_absolute_url"):
+        url = target.get_absolute_url()
+    elif ":" in target and "/" not in target:
+        url = reverse(target, args=args)
+    else:
+        url = str(target)
+    as_of = AsOf(query.pop(AS_OF_PARAM)) if AS_OF_PARAM in query else context.get("as_of") or AsOf()
+    kept = [(key, value) for key, value in query.items() if value not in (None, "")]
+    if kept:
+        url = f"{url}{'&' if '?' in url else '?'}{urlencode(kept)}"
+    return as_of.keep(url)
 
 
 def _query(request):
@@ -92,24 +101,6 @@ def _query(request):
 def _encode(query):
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
-
-
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes):
-    """This page's query string with some parameters replaced (None removes one).
-
-    Changing anything but the page number sends the reader back to page 1."""
-    query = _query(context.get("request"))
-    if query is None:
-        return "?"
-    if "page" not in changes:
-        query.pop("page", None)
-    for key, value in changes.items():
-        if value is None or value == "":
-            query.pop(key, None)
-        else:
-            query[key] = str(value)
-    return _encode(query)
 
 
 @register.simple_tag(takes_context=True)
@@ -126,17 +117,6 @@ def query_toggle(context, key, value):
     else:
         values.append(value)
     query.setlist(key, values)
-    return _encode(query)
-
-
-@register.simple_tag(takes_context=True)
-def query_without(context, *keys):
-    """This page's query string without the given parameters (e.g. back to today)."""
-    query = _query(context.get("request"))
-    if query is None:
-        return "?"
-    for key in keys:
-        query.pop(key, None)
     return _encode(query)
 
 
@@ -159,13 +139,7 @@ def selected_in(value, values):
 def known_on(day, as_of):
     """``{% if update.withdrawn_on|known_on:as_of %}``: the date is set and, on a past
     page, not after the date shown (a later withdrawal is not yet known then)."""
-    return day is not None and (not as_of or day <= as_of)
-
-
-@register.simple_tag(takes_context=True)
-def as_of_link(context, url):
-    """``{% as_of_link obj.get_absolute_url %}``: the URL, keeping the page's as_of date if any."""
-    return keep_as_of(url, context.get("as_of"))
+    return day is not None and (not as_of or day <= as_of.date)
 
 
 # --- Languages ---------------------------------------------------------------------------

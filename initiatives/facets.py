@@ -1,0 +1,178 @@
+"""The initiative list's facets, declared once: each names a filter of InitiativeFilter,
+whose label (and, for a choice filter, whose choices) the facet shows.
+
+A facet's counts are taken over the initiatives matching every filter but its own, so
+each count says what choosing that value would give. One aggregate query per facet
+(two for organisations: roles, and responsible bodies without a role).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from .country_names import country_name
+from .models import Initiative, InitiativeCountry
+from .translation import localized_value, translated
+
+# What a yes/no filter's link sends, and the spellings of "yes" it reads as selected.
+FLAG_VALUE = "true"
+FLAG_SELECTED = (["true"], ["True"], ["1"])
+# Parameters that are no filter: a facet's counts ignore them.
+NOT_FILTERS = ("ordering", "page")
+
+
+def by_name(rows):
+    return sorted(rows, key=lambda row: row[1].casefold())
+
+
+def named_counts(links, related):
+    """Facet rows (slug, name, initiatives) of a link table's ``related`` theme or
+    organisation: the name in the language shown (English where untranslated),
+    sorted as shown."""
+    counted = (
+        links.values(f"{related}__slug", *translated(f"{related}__name"))
+        .annotate(n=Count("initiative", distinct=True))
+        .order_by()
+    )
+    proper_name = "name" in links.model._meta.get_field(related).related_model.proper_names
+    return by_name(
+        (row[f"{related}__slug"], localized_value(row, f"{related}__name", is_proper_name=proper_name), row["n"])
+        for row in counted
+    )
+
+
+def theme_counts(filter_, initiatives):
+    return named_counts(Initiative.themes.through.objects.filter(initiative__in=initiatives.values("pk")), "theme")
+
+
+def organisation_counts(filter_, initiatives):
+    """Counting what the organisation filter gives: roles and responsible bodies alike."""
+    names = translated("name")
+    counts = initiatives.involvement_counts(organisation_fields=names)
+    return by_name(
+        (key[0], localized_value(dict(zip(names, key[1:], strict=True)), "name"), n) for key, n in counts.items()
+    )
+
+
+def country_counts(filter_, initiatives):
+    counted = (
+        InitiativeCountry.objects.filter(initiative__in=initiatives.values("pk"))
+        .values_list("country")
+        .annotate(n=Count("initiative", distinct=True))
+        .order_by()
+    )
+    return by_name((code, country_name(code), n) for code, n in counted)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """The values of the filter ``param``, counted by ``counts(filter, initiatives)``:
+    rows (value, label, count); none while the other filters are invalid."""
+
+    param: str
+    counts: Callable = None
+
+    @property
+    def params(self):
+        return (self.param,)
+
+    def rows(self, filter_, initiatives):
+        return [] if initiatives is None else self.counts(filter_, initiatives)
+
+    def values(self, filters, initiatives, selected):
+        filter_ = filters[self.param]
+        return {
+            "key": self.param,
+            "label": filter_.label,
+            "values": [
+                {
+                    "param": self.param,
+                    "value": value,
+                    "label": name,
+                    "count": n,
+                    "selected": str(value) in selected[self.param],
+                }
+                for value, name, n in self.rows(filter_, initiatives)
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class ChoiceFacet(Facet):
+    """Every choice of a choice filter, in its order, counted by the filter's column
+    (all shown, at 0, while the other filters are invalid)."""
+
+    def rows(self, filter_, initiatives):
+        counts = {}
+        if initiatives is not None:
+            counts = dict(initiatives.values_list(filter_.field_name).annotate(n=Count("pk")))
+        return [(value, label, counts.get(value, 0)) for value, label in filter_.extra["choices"]]
+
+
+@dataclass(frozen=True)
+class FlagsFacet:
+    """Yes/no filters shown together, each counting the initiatives it would keep."""
+
+    key: str
+    label: str
+    params: tuple
+
+    def values(self, filters, initiatives, selected):
+        counts = dict.fromkeys(self.params, 0)
+        if initiatives is not None:
+            counts = initiatives.aggregate(
+                **{param: Count("pk", filter=self.condition(filters[param])) for param in self.params}
+            )
+        return {
+            "key": self.key,
+            "label": self.label,
+            "values": [
+                {
+                    "param": param,
+                    "value": FLAG_VALUE,
+                    "label": filters[param].label,
+                    "count": counts[param],
+                    "selected": selected[param] in FLAG_SELECTED,
+                }
+                for param in self.params
+            ],
+        }
+
+    @staticmethod
+    def condition(filter_):
+        """The rows the filter keeps when it is set to yes."""
+        return Q(**{f"{filter_.field_name}__{filter_.lookup_expr}": True})
+
+
+INITIATIVE_FACETS = (
+    ChoiceFacet("kind"),
+    ChoiceFacet("status"),
+    Facet("theme", theme_counts),
+    Facet("organisation", organisation_counts),
+    Facet("country", country_counts),
+    FlagsFacet("flags", _("Attention"), ("stale", "not_assessed", "overdue")),
+)
+
+
+def facet_values(filterset_class, request, initiatives, facets=INITIATIVE_FACETS):
+    """Every facet with its values for the list ``request`` asks for: label, count and
+    whether it is selected. ``initiatives`` is the annotated queryset the filters run on."""
+    filters = filterset_class.base_filters
+
+    def matching_all_but(params):
+        data = request.GET.copy()
+        for key in (*params, *NOT_FILTERS):
+            data.pop(key, None)
+        filterset = filterset_class(data, queryset=initiatives, request=request)
+        return filterset.qs.order_by() if filterset.is_valid() else None
+
+    return [
+        facet.values(
+            filters,
+            matching_all_but(facet.params),
+            {param: request.GET.getlist(param) for param in facet.params},
+        )
+        for facet in facets
+    ]
