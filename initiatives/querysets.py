@@ -179,6 +179,17 @@ class KnownDatesQuerySet(models.QuerySet):
             obj.set_known_dates()
         return super().bulk_create(objs, *args, **kwargs)
 
+    def refresh_known_dates(self):
+        """Store these rows' known-from dates again after what they rest on changed
+        elsewhere (a citation, a source's date). A plain UPDATE of the rows whose dates
+        move: a derived column, so no audit record is written for it."""
+        for obj in self:
+            stored = {name: getattr(obj, name) for name in obj.KNOWN_DATES}
+            obj.set_known_dates()
+            computed = {name: getattr(obj, name) for name in obj.KNOWN_DATES}
+            if computed != stored:
+                self.model._base_manager.filter(pk=obj.pk).update(**computed)
+
 
 def _neighbours(queryset, field, as_of):
     """(latest ``field`` before as_of, earliest after it) in one aggregate query."""
