@@ -27,6 +27,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .corrections import word_as_on
 from .models import Initiative, Organisation, StatusUpdate, Theme
 from .templatetags.tracker_tags import format_at_precision, keep_as_of, prose, sentence
 from .timetravel import AS_OF_PARAM, parse_as_of
@@ -85,11 +86,16 @@ class UpdatesFeed(Feed):
                 *translated("headline", "body", "initiative__title"),
                 "created",
                 "modified",
+                "revised_on",
                 "initiative__slug",
             )
         )
 
     def items(self, obj):
+        # On a past date, an update revised later reads as it did then (from the audit trail).
+        return word_as_on(list(self.selected(obj)), obj.as_of, citations_attr="citation_list")
+
+    def selected(self, obj):
         return self.updates(obj.as_of)[:FEED_LENGTH]
 
     def item_title(self, item):
@@ -147,7 +153,7 @@ class InitiativeUpdatesFeed(UpdatesFeed):
     def feed_url(self, obj):
         return keep_as_of(reverse("initiatives:feed-initiative", kwargs={"slug": obj.slug}), obj.as_of)
 
-    def items(self, obj):
+    def selected(self, obj):
         return self.updates(obj.as_of).filter(initiative=obj)[:FEED_LENGTH]
 
 
@@ -171,7 +177,7 @@ class ThemeUpdatesFeed(UpdatesFeed):
     def feed_url(self, obj):
         return keep_as_of(reverse("initiatives:feed-theme", kwargs={"slug": obj.slug}), obj.as_of)
 
-    def items(self, obj):
+    def selected(self, obj):
         return self.updates(obj.as_of).filter(initiative__themes=obj)[:FEED_LENGTH]
 
 
@@ -196,6 +202,6 @@ class OrganisationUpdatesFeed(UpdatesFeed):
     def feed_url(self, obj):
         return keep_as_of(reverse("initiatives:feed-organisation", kwargs={"slug": obj.slug}), obj.as_of)
 
-    def items(self, obj):
+    def selected(self, obj):
         involved = Q(initiative__organisation_roles__organisation=obj) | Q(initiative__responsible_body=obj)
         return self.updates(obj.as_of).filter(pk__in=StatusUpdate.objects.filter(involved).values("pk"))[:FEED_LENGTH]
