@@ -28,6 +28,7 @@ from django.db.models import BooleanField, Case, Exists, F, FloatField, Max, Min
 from django.utils import timezone
 from snowballstemmer import stemmer
 
+from .corrections import known_revisions
 from .translation import SOURCE_LANGUAGE, column, language_code
 from .vocabularies import Involvement
 
@@ -217,6 +218,24 @@ class StatusUpdateQuerySet(KnownDatesQuerySet):
     def latest_first(self):
         return self.order_by("-reported_on", "-created", "-pk")
 
+    def with_status_then(self, as_of=None):
+        """Annotate status_then and progress_then: the status and progress each update had
+        on ``as_of``. An update revised since reads as its latest published audit record
+        whose revision is dated by then (corrections.wordings_on, in SQL); today's are the
+        stored ones."""
+        if not as_of:
+            return self.annotate(status_then=F("status"), progress_then=F("progress"))
+        records = known_revisions(self.model.history.filter(id=OuterRef("pk")), as_of).order_by(
+            "-history_date", "-history_id"
+        )
+        revised_since = Q(revised_on__gt=as_of) & Exists(records)
+        return self.annotate(
+            status_then=Case(When(revised_since, then=Subquery(records.values("status")[:1])), default=F("status")),
+            progress_then=Case(
+                When(revised_since, then=Subquery(records.values("progress")[:1])), default=F("progress")
+            ),
+        )
+
     def search(self, query):
         """Updates whose headline or body holds every word of the query (see
         InitiativeQuerySet.search for the contract)."""
@@ -320,8 +339,8 @@ class InitiativeQuerySet(KnownDatesQuerySet):
         return (
             self.announced(as_of)
             .annotate(
-                current_status=Subquery(latest.values("status")[:1]),
-                current_progress=Subquery(latest.values("progress")[:1]),
+                current_status=Subquery(latest.values("status_then")[:1]),
+                current_progress=Subquery(latest.values("progress_then")[:1]),
                 last_reported_on=Subquery(latest.values("reported_on")[:1]),
                 current_update_id=Subquery(latest.values("pk")[:1]),
                 has_overdue_milestones=Exists(overdue),
@@ -340,15 +359,21 @@ class InitiativeQuerySet(KnownDatesQuerySet):
         """The latest standing (published, not withdrawn) update known by the date, as a
         subquery on the outer initiative."""
         StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
-        return StatusUpdate.objects.standing(as_of).as_of(as_of).filter(initiative=OuterRef("pk")).latest_first()
+        return (
+            StatusUpdate.objects.standing(as_of)
+            .as_of(as_of)
+            .filter(initiative=OuterRef("pk"))
+            .latest_first()
+            .with_status_then(as_of)
+        )
 
     def with_previous_status(self, as_of):
         """Annotate previous_status, previous_progress and previous_update_id: what
         with_current_status would have said on ``as_of`` (the start of a comparison)."""
         latest = self._latest_update(as_of)
         return self.annotate(
-            previous_status=Subquery(latest.values("status")[:1]),
-            previous_progress=Subquery(latest.values("progress")[:1]),
+            previous_status=Subquery(latest.values("status_then")[:1]),
+            previous_progress=Subquery(latest.values("progress_then")[:1]),
             previous_update_id=Subquery(latest.values("pk")[:1]),
         )
 

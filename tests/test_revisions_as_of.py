@@ -175,3 +175,19 @@ def test_the_dataset_keeps_the_wording_it_was_loaded_with(client):
     html = page(client, "/initiatives/national-supercomputers/?as_of=2026-01-20")
     assert original in html and "Reworded headline" not in html
     assert original in page(client, f"/updates/{update.pk}/revisions/")
+
+
+def test_the_status_on_a_past_date_rests_on_the_wording_then(client, law):
+    """The initiative's status, its counts and the list's status filter read the update
+    as it was then, not as revised since."""
+
+    def status(as_of):
+        row = client.get(f"/api/initiatives/ai-law/?as_of={as_of}").json()
+        return row["status"], row["progress"]
+
+    assert status("2024-08-01") == ("in_progress", 20)
+    assert status("2024-10-01") == ("adopted", 60)
+    listed = client.get("/api/initiatives/?as_of=2024-08-01&status=in_progress").json()["results"]
+    assert [row["slug"] for row in listed] == ["ai-law"]
+    header = page(client, "/initiatives/ai-law/?as_of=2024-08-01").split('class="timeline"')[0]
+    assert "In progress" in header and "Adopted" not in header
