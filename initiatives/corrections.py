@@ -123,6 +123,26 @@ def word_as_on(updates, as_of, *, citations_attr):
     return updates
 
 
+def source_citations_on(source, citations, as_of):
+    """The citations of ``source`` (published updates', with their initiatives) as they
+    stood on a past date: an update revised since is cited, and named, as its wording then
+    was, which may have cited this source or not. One query, two more if an update known
+    then was revised since."""
+    StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
+    revised = list(
+        StatusUpdate.objects.published().as_of(as_of).filter(revised_on__gt=as_of).select_related("initiative")
+    )
+    word_as_on(revised, as_of, citations_attr="citations_then")
+    reworded = {update.pk: update for update in revised if hasattr(update, "citations_then")}
+    kept = [citation for citation in citations if citation.update_id not in reworded]
+    for update in reworded.values():
+        for citation in update.citations_then:
+            if citation.source_id == source.pk:
+                citation.update = update
+                kept.append(citation)
+    return sorted(kept, key=lambda c: (c.paragraph is None, c.paragraph or 0, -c.update.reported_on.toordinal(), c.pk))
+
+
 def ever_published(update_ids):
     """The ids among ``update_ids`` whose stored row, or any of its audit records,
     is published: the public record, which only a superuser may delete."""

@@ -20,7 +20,7 @@ from django_filters.views import FilterView
 
 from . import charts
 from .cache import CachedPaginator, cached
-from .corrections import revisions_by_update, word_as_on
+from .corrections import revisions_by_update, source_citations_on, word_as_on
 from .country_names import country_name
 from .evidence import passages
 from .filters import InitiativeFilter, StatusUpdateFilter, filter_state
@@ -706,6 +706,8 @@ class SourceDetailView(AsOfMixin, DetailView):
             )
             .order_by("paragraph", "-update__reported_on", "pk")
         )
+        if self.as_of:
+            citations = source_citations_on(self.object, citations, self.as_of)
         highlight = next((c for c in citations if c.pk == self.highlight_id), None)
         context["passages"] = passages(self.object, citations, highlight=highlight)
         context["unplaced_citations"] = [c for c in citations if c.paragraph is None]

@@ -191,3 +191,13 @@ def test_the_status_on_a_past_date_rests_on_the_wording_then(client, law):
     assert [row["slug"] for row in listed] == ["ai-law"]
     header = page(client, "/initiatives/ai-law/?as_of=2024-08-01").split('class="timeline"')[0]
     assert "In progress" in header and "Adopted" not in header
+
+
+def test_a_source_page_on_a_past_date_lists_what_cited_it_then(client, law):
+    """The draft notice was cited until the first revision, the June report from it."""
+    notice = page(client, "/sources/draft-notice/?as_of=2024-08-01")
+    assert f"#update-{law.pk}" in notice and "Law drafted" in notice and "Law adopted" not in notice
+    assert f"#update-{law.pk}" not in page(client, "/sources/draft-notice/?as_of=2024-10-01")
+    assert f"#update-{law.pk}" not in page(client, "/sources/june-report/?as_of=2024-08-01")
+    report = page(client, "/sources/june-report/?as_of=2024-10-01")
+    assert "Law adopted" in report and "Law adopted in full" not in report
