@@ -478,6 +478,15 @@ class InitiativeRelation(TranslatableMixin, models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     note_ru = models.CharField(_("note (Russian)"), max_length=300, blank=True)
     note_kk = models.CharField(_("note (Kazakh)"), max_length=300, blank=True)
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="relations",
+        help_text=_("The document that evidences the link: on a past date it is shown only once this is published."),
+    )
     history = HistoricalRecords()
 
     objects = InitiativeRelationQuerySet.as_manager()

@@ -635,9 +635,11 @@ class SourceQuerySet(KnownDatesQuerySet):
 
 class InitiativeRelationQuerySet(models.QuerySet):
     def as_of(self, as_of=None):
-        """Relations whose two initiatives both existed on the date."""
+        """Relations whose two initiatives both existed on the date, and whose source (if
+        one is recorded, and dated) was published by then."""
         if not as_of:
             return self
         Initiative = apps.get_model("initiatives", "Initiative")
         existing = Initiative.objects.announced(as_of).values("pk")
-        return self.filter(from_initiative__in=existing, to_initiative__in=existing)
+        evidenced = Q(source__known_from__isnull=True) | known_by("source__known_from", as_of)
+        return self.filter(evidenced, from_initiative__in=existing, to_initiative__in=existing)

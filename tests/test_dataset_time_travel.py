@@ -171,3 +171,12 @@ def check_the_pages(client, known, day, as_of, existing):
                 assert f"#update-{update.pk}" not in text(response)
         on_the_day = text(client.get(f"/initiatives/{slug}/?as_of={(day + DAY).isoformat()}"))
         assert f'id="update-{update.pk}"' in on_the_day, (slug, update.headline)
+
+
+def test_a_link_between_initiatives_shows_only_once_its_source_is_published(client, known):
+    """The AI law and the AI Vision are both known from 2023, but only the January 2026
+    article links them."""
+    assert "/initiatives/ai-development-vision-2024-2029/" not in text(
+        client.get("/initiatives/ai-law/?as_of=2025-06-01")
+    )
+    assert "/initiatives/ai-development-vision-2024-2029/" in text(client.get("/initiatives/ai-law/?as_of=2026-01-12"))

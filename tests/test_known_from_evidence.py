@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 
 from initiatives import services
-from initiatives.models import Citation, Initiative, StatusUpdate
-from initiatives.vocabularies import DatePrecision
+from initiatives.models import Citation, Initiative, InitiativeRelation, StatusUpdate
+from initiatives.vocabularies import DatePrecision, RelationType
 
 from .factories import SOURCE_QUOTE, CitationFactory, InitiativeFactory, SourceFactory, StatusUpdateFactory
 from .test_admin import analyst, citations_data, new_update_data  # noqa: F401 (a fixture)
@@ -185,3 +185,20 @@ def test_the_migration_moves_rows_saved_before_it(operating, article):
     migration.known_from_evidence(apps, None)
     assert known_from(operating) == ARTICLE_DAY
     assert Initiative.objects.get(pk=year.pk).known_from == ARTICLE_DAY
+
+
+def test_a_relation_is_not_shown_before_its_source(client, article):
+    """Two initiatives known since 2023 whose link only the January 2026 article reports."""
+    law = InitiativeFactory(slug="ai-law", period_start=datetime.date(2023, 1, 1))
+    vision = InitiativeFactory(slug="ai-vision", title="AI Vision", period_start=datetime.date(2023, 1, 1))
+    InitiativeRelation.objects.create(
+        from_initiative=law, to_initiative=vision, relation_type=RelationType.RELATED_TO, source=article
+    )
+    assert not InitiativeRelation.objects.as_of(datetime.date(2026, 1, 11)).exists()
+    assert InitiativeRelation.objects.as_of(ARTICLE_DAY).exists()
+    assert "/initiatives/ai-vision/" not in client.get("/initiatives/ai-law/?as_of=2025-06-01").content.decode()
+    assert "/initiatives/ai-vision/" in client.get("/initiatives/ai-law/?as_of=2026-01-12").content.decode()
+    unsourced = InitiativeRelation.objects.create(
+        from_initiative=vision, to_initiative=law, relation_type=RelationType.RELATED_TO
+    )
+    assert list(InitiativeRelation.objects.as_of(datetime.date(2025, 6, 1))) == [unsourced]
