@@ -23,9 +23,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .cache import cached
+from .evidence import passage_url
 from .exports import csv_response
 from .filters import InitiativeFilter
-from .models import Citation, Initiative, Milestone, StatusUpdate, Theme
+from .models import Citation, Initiative, Milestone, Source, StatusUpdate, Theme
 from .timetravel import AS_OF_PARAM, parse_date_parameter
 from .translation import localized_value, translated
 from .views import bad_request
@@ -165,14 +166,14 @@ class Changes:
         entries = [milestone_entry(row) for row in self._limited(rows.values(*MILESTONE_VALUES))]
         return {"entries": entries, "count": sum(by_kind.values()), "by_kind": by_kind, "by_theme": by_theme}
 
-    @staticmethod
-    def _attach_updates(entries):
-        """The update that made each change, with its evidence (two queries)."""
+    def _attach_updates(self, entries):
+        """The update that made each change, with its evidence known by the end (two queries)."""
         ids = [entry["update_id"] for entry in entries]
+        citations = Citation.objects.filter(source__in=Source.objects.as_of(self.end).values("pk"))
         updates = StatusUpdate.objects.filter(pk__in=ids).prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("pk"))
+            Prefetch("citations", queryset=citations.select_related("source").order_by("pk"))
         )
-        by_id = {update.pk: update_entry(update) for update in updates} if ids else {}
+        by_id = {update.pk: update_entry(update, as_of=self.end) for update in updates} if ids else {}
         for entry in entries:
             entry["update"] = by_id.get(entry.pop("update_id"))
 
@@ -268,7 +269,7 @@ def milestone_entry(row):
     }
 
 
-def update_entry(update):
+def update_entry(update, *, as_of):
     return {
         "id": update.pk,
         "reported_on": update.reported_on,
@@ -286,6 +287,10 @@ def update_entry(update):
                 "published_on_precision": citation.source.published_on_precision,
                 "quote": citation.quote,
                 "paragraph": citation.paragraph,
+                # The archived source as of the period's end, the quoted passage marked.
+                "passage_url": passage_url(
+                    citation.source.get_absolute_url(), citation.paragraph, citation_id=citation.pk, as_of=as_of
+                ),
             }
             for citation in update.citations.all()
         ],
@@ -423,7 +428,7 @@ class ChangesCsvView(View):
                         update_id=update["id"],
                         update_headline=update["headline"],
                         update_url=request.build_absolute_uri(f"{page}#update-{update['id']}"),
-                        sources="\n".join(source["url"] or source["title"] for source in update["sources"]),
+                        sources="\n".join(request.build_absolute_uri(s["passage_url"]) for s in update["sources"]),
                     )
                 elif key == "announced":
                     row.update(date=entry["on"].isoformat())

@@ -123,10 +123,13 @@ def quote_problem(update, source, quote):
     return None
 
 
-def passage_url(source_url, paragraph, *, citation_id=None):
+def passage_url(source_url, paragraph, *, citation_id=None, as_of=None):
     """The link to a quoted passage: the paragraph's anchor, and the citation
-    whose quote the page marks within it."""
-    query = f"?{urlencode({'citation': citation_id})}" if citation_id else ""
+    whose quote the page marks within it (on the archived page as of a date, if given)."""
+    params = {"as_of": as_of.isoformat()} if as_of else {}
+    if citation_id:
+        params["citation"] = citation_id
+    query = f"?{urlencode(params)}" if params else ""
     anchor = f"#p-{paragraph}" if paragraph else ""
     return f"{source_url}{query}{anchor}"
 

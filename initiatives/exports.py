@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from .cache import data_version
+from .corrections import word_as_on
 from .csvformat import SOURCE_ID_SEPARATOR, STATUS_UPDATE_COLUMNS, neutralise_formula
 from .filters import InitiativeFilter, StatusUpdateFilter, filter_state
 from .models import Initiative, InitiativeCountry, Source, StatusUpdate, Theme
@@ -205,6 +206,14 @@ class UpdateCsvView(CsvExportView):
         )
 
     def row(self, obj):
+        # On a past date, an update revised later reads as it did then: a query for each
+        # such row only (the export streams in chunks).
+        word_as_on([obj], self.as_of, citations_attr="citations_then")
+        sources = (
+            sorted({citation.source_id for citation in obj.citations_then})
+            if hasattr(obj, "citations_then")
+            else [source.pk for source in obj.sources.all()]
+        )
         values = {
             "initiative": obj.initiative.slug,
             "reported_on": obj.reported_on.isoformat(),
@@ -213,7 +222,7 @@ class UpdateCsvView(CsvExportView):
             "progress": "" if obj.progress is None else obj.progress,
             "headline": obj.headline,
             "body": obj.body,
-            "sources": SOURCE_ID_SEPARATOR.join(str(source.pk) for source in obj.sources.all()),
+            "sources": SOURCE_ID_SEPARATOR.join(str(pk) for pk in sources),
             "published": _bool(obj.published),
         }
         return [values[column] for column in self.columns]

@@ -26,6 +26,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .corrections import word_as_on
 from .dates import format_at_precision, sentence
 from .models import Initiative, Organisation, StatusUpdate, Theme
 from .timetravel import AsOf
@@ -73,6 +74,10 @@ class UpdatesFeed(Feed):
         return StatusUpdate.objects.for_timeline(as_of, citations=False)
 
     def items(self, obj):
+        # On a past date, an update revised later reads as it did then (from the audit trail).
+        return word_as_on(list(self.selected(obj)), obj.as_of.date, citations_attr="citation_list")
+
+    def selected(self, obj):
         return self.updates(obj.as_of.date)[:FEED_LENGTH]
 
     def item_title(self, item):
@@ -132,7 +137,7 @@ class InitiativeUpdatesFeed(UpdatesFeed):
     def feed_url(self, obj):
         return obj.as_of.keep(reverse("initiatives:feed-initiative", kwargs={"slug": obj.slug}))
 
-    def items(self, obj):
+    def selected(self, obj):
         return self.updates(obj.as_of.date).filter(initiative=obj)[:FEED_LENGTH]
 
 
@@ -156,7 +161,7 @@ class ThemeUpdatesFeed(UpdatesFeed):
     def feed_url(self, obj):
         return obj.as_of.keep(reverse("initiatives:feed-theme", kwargs={"slug": obj.slug}))
 
-    def items(self, obj):
+    def selected(self, obj):
         return self.updates(obj.as_of.date).filter(initiative__themes=obj)[:FEED_LENGTH]
 
 
@@ -181,7 +186,7 @@ class OrganisationUpdatesFeed(UpdatesFeed):
     def feed_url(self, obj):
         return obj.as_of.keep(reverse("initiatives:feed-organisation", kwargs={"slug": obj.slug}))
 
-    def items(self, obj):
+    def selected(self, obj):
         # The initiatives its page, the list's filter and the API give (InitiativeQuerySet.involving).
         involved = Initiative.objects.involving(obj).values("pk")
         return self.updates(obj.as_of.date).filter(initiative__in=involved)[:FEED_LENGTH]

@@ -80,7 +80,10 @@ def known_from_field(verbose_name):
         null=True,
         blank=True,
         editable=False,
-        help_text=_("Computed: the last day of the period the date stands for, from which time travel counts it."),
+        help_text=_(
+            "Computed: the day time travel counts it from: the last day of the period the date stands for, "
+            "and, for an update or an initiative, not before its first source was published."
+        ),
     )
 
 
@@ -103,6 +106,20 @@ class KnownDates(models.Model):
     def set_known_dates(self):
         for target, (field, precision) in self.KNOWN_DATES.items():
             setattr(self, target, end_of_period(getattr(self, field), getattr(self, precision)))
+
+
+def not_before_evidence(day, source_days):
+    """``day``, or the day the first of the sources citing it became known if that is later.
+
+    A fact is not known before anything evidences it: "in operation since August 2025",
+    reported only by a January 2026 article, is known from January 2026. ``source_days``
+    are the cited sources' known-from dates; with none, or an undated source (which
+    always counts as known, SourceQuerySet.as_of), the day stands.
+    """
+    source_days = list(source_days)
+    if day is None or not source_days or None in source_days:
+        return day
+    return max(day, min(source_days))
 
 
 class TimeStamped(models.Model):
@@ -384,7 +401,12 @@ class Initiative(TranslatableMixin, KnownDates, TimeStamped):
         ]
         evidenced = [day for day in evidenced if day]
         recorded = timezone.localdate(self.created) if self.created else timezone.localdate()
-        self.known_from = min(evidenced) if evidenced else recorded
+        if not evidenced:
+            self.known_from = recorded
+            return
+        # The sources say when it was proposed or started: not before one of them was published.
+        sources = self.sources.values_list("known_from", flat=True) if self.pk else []
+        self.known_from = not_before_evidence(min(evidenced), sources)
 
     @property
     def announced_on(self):
@@ -458,6 +480,15 @@ class InitiativeRelation(TranslatableMixin, models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     note_ru = models.CharField(_("note (Russian)"), max_length=300, blank=True)
     note_kk = models.CharField(_("note (Kazakh)"), max_length=300, blank=True)
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="relations",
+        help_text=_("The document that evidences the link: on a past date it is shown only once this is published."),
+    )
     history = HistoricalRecords()
 
     objects = InitiativeRelationQuerySet.as_manager()
@@ -640,6 +671,13 @@ class StatusUpdate(TranslatableMixin, KnownDates, TimeStamped):
 
     def get_absolute_url(self):
         return f"{self.initiative.get_absolute_url()}#update-{self.pk}"
+
+    def set_known_dates(self):
+        """The end of the reported period, but not before the first cited source was
+        published: an update is not known before its evidence."""
+        super().set_known_dates()
+        sources = Source.objects.filter(citations__update=self).values_list("known_from", flat=True) if self.pk else []
+        self.known_from = not_before_evidence(self.known_from, sources)
 
     def clean(self):
         errors = {}

@@ -24,6 +24,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import BooleanField, Case, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
 
+from .corrections import known_revisions
 from .search import search_initiatives, search_updates
 from .timetravel import resolve_as_of
 from .translation import translated
@@ -116,6 +117,17 @@ class KnownDatesQuerySet(models.QuerySet):
             obj.set_known_dates()
         return super().bulk_create(objs, *args, **kwargs)
 
+    def refresh_known_dates(self):
+        """Store these rows' known-from dates again after what they rest on changed
+        elsewhere (a citation, a source's date). A plain UPDATE of the rows whose dates
+        move: a derived column, so no audit record is written for it."""
+        for obj in self:
+            stored = {name: getattr(obj, name) for name in obj.KNOWN_DATES}
+            obj.set_known_dates()
+            computed = {name: getattr(obj, name) for name in obj.KNOWN_DATES}
+            if computed != stored:
+                self.model._base_manager.filter(pk=obj.pk).update(**computed)
+
 
 def _neighbours(queryset, field, as_of):
     """(latest ``field`` before as_of, earliest after it) in one aggregate query."""
@@ -174,6 +186,24 @@ class StatusUpdateQuerySet(KnownDatesQuerySet):
 
     def latest_first(self):
         return self.order_by("-reported_on", "-created", "-pk")
+
+    def with_status_then(self, as_of=None):
+        """Annotate status_then and progress_then: the status and progress each update had
+        on ``as_of``. An update revised since reads as its latest published audit record
+        whose revision is dated by then (corrections.wordings_on, in SQL); today's are the
+        stored ones."""
+        if not as_of:
+            return self.annotate(status_then=F("status"), progress_then=F("progress"))
+        records = known_revisions(self.model.history.filter(id=OuterRef("pk")), as_of).order_by(
+            "-history_date", "-history_id"
+        )
+        revised_since = Q(revised_on__gt=as_of) & Exists(records)
+        return self.annotate(
+            status_then=Case(When(revised_since, then=Subquery(records.values("status")[:1])), default=F("status")),
+            progress_then=Case(
+                When(revised_since, then=Subquery(records.values("progress")[:1])), default=F("progress")
+            ),
+        )
 
     def search(self, query, *, language):
         """Updates whose headline or body holds every word of the query, in English or
@@ -248,8 +278,8 @@ class InitiativeQuerySet(KnownDatesQuerySet):
         return (
             self.announced(as_of)
             .annotate(
-                current_status=Subquery(latest.values("status")[:1]),
-                current_progress=Subquery(latest.values("progress")[:1]),
+                current_status=Subquery(latest.values("status_then")[:1]),
+                current_progress=Subquery(latest.values("progress_then")[:1]),
                 last_reported_on=Subquery(latest.values("reported_on")[:1]),
                 current_update_id=Subquery(latest.values("pk")[:1]),
                 has_overdue_milestones=Exists(overdue),
@@ -268,15 +298,21 @@ class InitiativeQuerySet(KnownDatesQuerySet):
         """The latest standing (published, not withdrawn) update known by the date, as a
         subquery on the outer initiative."""
         StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
-        return StatusUpdate.objects.standing(as_of).as_of(as_of).filter(initiative=OuterRef("pk")).latest_first()
+        return (
+            StatusUpdate.objects.standing(as_of)
+            .as_of(as_of)
+            .filter(initiative=OuterRef("pk"))
+            .latest_first()
+            .with_status_then(as_of)
+        )
 
     def with_previous_status(self, as_of):
         """Annotate previous_status, previous_progress and previous_update_id: what
         with_current_status would have said on ``as_of`` (the start of a comparison)."""
         latest = self._latest_update(as_of)
         return self.annotate(
-            previous_status=Subquery(latest.values("status")[:1]),
-            previous_progress=Subquery(latest.values("progress")[:1]),
+            previous_status=Subquery(latest.values("status_then")[:1]),
+            previous_progress=Subquery(latest.values("progress_then")[:1]),
             previous_update_id=Subquery(latest.values("pk")[:1]),
         )
 
@@ -492,9 +528,11 @@ class SourceQuerySet(KnownDatesQuerySet):
 
 class InitiativeRelationQuerySet(models.QuerySet):
     def as_of(self, as_of=None):
-        """Relations whose two initiatives both existed on the date."""
+        """Relations whose two initiatives both existed on the date, and whose source (if
+        one is recorded, and dated) was published by then."""
         if not as_of:
             return self
         Initiative = apps.get_model("initiatives", "Initiative")
         existing = Initiative.objects.announced(as_of).values("pk")
-        return self.filter(from_initiative__in=existing, to_initiative__in=existing)
+        evidenced = Q(source__known_from__isnull=True) | known_by("source__known_from", as_of)
+        return self.filter(evidenced, from_initiative__in=existing, to_initiative__in=existing)

@@ -133,6 +133,8 @@ def replace_citations(*, update, citations):
         citation.full_clean(exclude=["update"])
     update.citations.all().delete()
     Citation.objects.bulk_create(new)
+    # bulk_create sends no signal: the update is not known before its new evidence.
+    StatusUpdate.objects.filter(pk=update.pk).refresh_known_dates()
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from django_filters.views import FilterView
 
 from . import charts
 from .cache import CachedPaginator, cached
-from .corrections import revisions_by_update
+from .corrections import revisions_by_update, source_citations_on, word_as_on
 from .evidence import passages
 from .facets import facet_values
 from .filters import InitiativeFilter, StatusUpdateFilter, filter_state
@@ -338,6 +338,7 @@ class InitiativeDetailView(AsOfMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         initiative = self.object
+        word_as_on(initiative.timeline, self.as_of, citations_attr="citation_list")
         relations = [
             {"label": RelationType(r.relation_type).label, "other": r.to_initiative, "note": r.tr.note}
             for r in initiative.outgoing
@@ -372,23 +373,32 @@ class UpdateListView(AsOfMixin, FilteredListMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["object_list"] = word_as_on(list(context["object_list"]), self.as_of, citations_attr="citation_list")
         context["statuses"] = Status.choices
         context["kinds"] = InitiativeKind.choices
         return context
 
 
-class UpdateRevisionsView(DetailView):
-    """What a published update said before each of its revisions, from the audit trail."""
+class UpdateRevisionsView(AsOfMixin, DetailView):
+    """What a published update said before each of its revisions, from the audit trail;
+    on a past date, as it read then and before the revisions made by then."""
 
     template_name = "initiatives/update_revisions.html"
     context_object_name = "update"
 
     def get_queryset(self):
-        return StatusUpdate.objects.published().select_related("initiative")
+        return StatusUpdate.objects.published().as_of(self.as_of).latest_first().select_related("initiative")
+
+    def change_scope(self):
+        return ("initiative", self.object.initiative_id)
+
+    def change_dates(self):
+        return Initiative.objects.filter(pk=self.object.initiative_id).change_dates_around(self.as_of)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["revisions"] = revisions_by_update([self.object.pk]).get(self.object.pk, [])
+        word_as_on([self.object], self.as_of, citations_attr="citation_list")
+        context["revisions"] = revisions_by_update([self.object.pk], self.as_of).get(self.object.pk, [])
         return context
 
 
@@ -474,6 +484,8 @@ class SourceDetailView(AsOfMixin, DetailView):
             )
             .order_by("paragraph", "-update__reported_on", "pk")
         )
+        if self.as_of:
+            citations = source_citations_on(self.object, citations, self.as_of)
         highlight = next((c for c in citations if c.pk == self.highlight_id), None)
         context["passages"] = passages(self.object, citations, highlight=highlight)
         context["unplaced_citations"] = [c for c in citations if c.paragraph is None]

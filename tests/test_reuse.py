@@ -109,6 +109,27 @@ def test_each_kind_of_change_is_found_and_counted_once(client, period):
     assert "seed" not in page.lower()
 
 
+def test_a_change_links_its_evidence_to_the_archived_passage(client, period):
+    """The source is cited by its archived page, at the quoted paragraph, as of the period's
+    end; not by the external address, which may change or vanish."""
+    citation = period["update"].citations.get()
+    passage = f"/sources/{period['source'].slug}/?as_of={END}&citation={citation.pk}#p-{citation.paragraph}"
+    page = client.get(f"/changes/?{PERIOD}").content.decode()
+    assert f'href="{passage.replace("&", "&amp;")}"' in page
+    assert "https://example.org/report" not in page
+    assert client.get(passage.split("#")[0]).status_code == 200
+    rows = list(csv.DictReader(io.StringIO(b"".join(client.get(f"/changes.csv?{PERIOD}").streaming_content).decode())))
+    (change,) = [row for row in rows if row["change"] == "status_changes"]
+    assert change["sources"] == f"http://testserver{passage}"
+
+
+def test_a_change_leaves_out_a_source_published_after_the_period(client, period):
+    later = SourceFactory(title="Annual review", published_on=datetime.date(2025, 9, 1))
+    CitationFactory(update=period["update"], source=later)
+    page = client.get(f"/changes/?{PERIOD}").content.decode()
+    assert "Work began" in page and "Annual review" not in page
+
+
 def test_changes_filter_like_the_list(client, period):
     data = client.get(f"/changes/?{PERIOD}&kind=proposal").context["changes"]
     assert data["totals"] == {"status_changes": 0, "announced": 1, "milestones_achieved": 0, "milestones_overdue": 0}

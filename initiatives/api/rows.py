@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
-from ..corrections import revisions_by_update
+from ..corrections import WORDING_FIELDS, citations_of_records, revised_after, revisions_by_update, wordings_on
 from ..models import (
     Citation,
     ExternalLink,
@@ -143,31 +143,40 @@ def attach_initiative_detail(row, as_of):
 
 
 def attach_update_evidence(rows, as_of=None):
-    """Citations, sources and revisions of a page of updates: two queries."""
-    attach_update_sources(rows, as_of)
-    revisions = revisions_by_update([row["id"] for row in rows]) if rows else {}
+    """Citations, sources and revisions of a page of updates: two queries. On a past date,
+    an update revised later reads as it did then, with the revisions made by then (two
+    more queries when there is one)."""
+    records = wordings_on([row["id"] for row in revised_after(rows, as_of)], as_of)
+    for row in rows:
+        if row["id"] in records:
+            row.update({name: getattr(records[row["id"]], name) for name in WORDING_FIELDS if name in row})
+    attach_update_sources(rows, as_of, records)
+    revisions = revisions_by_update([row["id"] for row in rows], as_of) if rows else {}
     for row in rows:
         row["revisions"] = [vars(revision) for revision in revisions.get(row["id"], [])]
     return rows
 
 
-def attach_update_sources(rows, as_of=None):
+def attach_update_sources(rows, as_of=None, records=None):
     """Each update's citations (source, quote, paragraph) and the sources they
     cite, from one query for the whole page; none of a source published after
-    ``as_of``."""
+    ``as_of``. The updates with an audit record in ``records`` (wordings_on) get the
+    citations that record held, from one more query."""
     if not rows:
         return rows
-    cited = Citation.objects.filter(update_id__in=[row["id"] for row in rows])
+    records = records or {}
+    cited = Citation.objects.filter(update_id__in=[row["id"] for row in rows if row["id"] not in records])
     if as_of:
         cited = cited.exclude(source__known_from__gt=as_of)
-    citations = _grouped(
-        (row.pop("update_id"), row)
-        for row in cited.order_by("pk").values(
-            "update_id",
-            *serializers.CitationSerializer.values_names(),
-            *serializers.SourceSerializer.values_names("source__"),
-        )
+    fields = (
+        "update_id",
+        *serializers.CitationSerializer.values_names(),
+        *serializers.SourceSerializer.values_names("source__"),
     )
+    found = list(cited.order_by("pk").values(*fields))
+    if records:
+        found += citations_of_records(records.values(), as_of).values(*fields)
+    citations = _grouped((row.pop("update_id"), row) for row in found)
     for row in rows:
         row["citations"] = citations.get(row["id"], [])
         sources = {citation["source__id"]: _prefixed(citation, "source__") for citation in row["citations"]}

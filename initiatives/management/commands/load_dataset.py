@@ -3,7 +3,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from initiatives.models import DataVersion
+from initiatives.models import DataVersion, StatusUpdate
+from initiatives.services import record_citations_in_history
 
 DATASET_FIXTURES = ["dataset.json"]
 
@@ -31,3 +32,17 @@ class Command(BaseCommand):
             return
         for name in DATASET_FIXTURES:
             call_command("loaddata", settings.BASE_DIR / "fixtures" / name, verbosity=options["verbosity"])
+        record_updates_as_loaded()
+
+
+def record_updates_as_loaded():
+    """The first record of each update's audit trail, dated when it was last modified:
+    loaddata writes none, and without it a later revision could not show the wording the
+    update was published with (its revisions page, and pages on dates before it). Bulk
+    created, so no alert is sent for a record that is not news."""
+    updates = list(StatusUpdate.objects.order_by("pk"))
+    for update in updates:
+        update._history_date = update.modified
+    StatusUpdate.history.bulk_history_create(updates)
+    for update in updates:
+        record_citations_in_history(update=update)
