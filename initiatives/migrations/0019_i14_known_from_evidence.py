@@ -47,7 +47,7 @@ def known_from_evidence(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0015_i15_search_languages'),
+        ('initiatives', '0018_i13b_constraint_messages'),
     ]
 
     operations = [
