@@ -181,7 +181,7 @@ def test_the_migration_moves_rows_saved_before_it(operating, article):
     year.sources.add(article)
     StatusUpdate.objects.update(known_from=END_OF_AUGUST)
     Initiative.objects.filter(pk=year.pk).update(known_from=datetime.date(2026, 1, 1))
-    migration = importlib.import_module("initiatives.migrations.0017_i14_known_from_evidence")
+    migration = importlib.import_module("initiatives.migrations.0019_i14_known_from_evidence")
     migration.known_from_evidence(apps, None)
     assert known_from(operating) == ARTICLE_DAY
     assert Initiative.objects.get(pk=year.pk).known_from == ARTICLE_DAY
