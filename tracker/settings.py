@@ -5,6 +5,7 @@ With nothing set it runs in development mode on a SQLite file. Production mode
 """
 
 import os
+import subprocess
 from pathlib import Path
 
 import dj_database_url
@@ -78,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # ETag on every page that has none, so unchanged pages answer 304 Not Modified.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Whole public pages per data version, their 304s decided before rendering, and
+    # Cache-Control for shared caches (tracker/pagecache.py).
+    "tracker.pagecache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -125,6 +129,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def current_release():
+    """The deployed code's name: RELEASE, else the git commit, else "unreleased". It is in
+    every cache key and ETag, so a deploy never serves a page or value the old code stored."""
+    release = os.environ.get("RELEASE", "")
+    if release:
+        return release
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"], cwd=BASE_DIR, capture_output=True, text=True, timeout=5
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unreleased"
+    return found.stdout.strip() or "unreleased"
+
+
+RELEASE = current_release()
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Redis is optional at run time: while it is unreachable each process caches and
@@ -133,11 +155,25 @@ if REDIS_URL:
         "default": {
             "BACKEND": "tracker.cache_backend.DegradingRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tracker"),
+            "KEY_PREFIX": f"{os.environ.get('CACHE_KEY_PREFIX', 'tracker')}:{RELEASE}",
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": RELEASE}}
+
+# The data version keys every cached page and value (initiatives/cache.py). A process
+# keeps the number it read this long: another process's save shows there within it.
+DATA_VERSION_MEMO_SECONDS = float(os.environ.get("DATA_VERSION_MEMO_SECONDS", "1"))
+# The number published in the cache expires after this: the longest a publish lost
+# with its process (between commit and publish) could leave readers on the old one.
+DATA_VERSION_PUBLISHED_SECONDS = int(os.environ.get("DATA_VERSION_PUBLISHED_SECONDS", "10"))
+# Whole public pages (tracker/pagecache.py): kept this long at most under one version.
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", str(60 * 60)))
+# What shared caches (nginx, a CDN) are told: an analyst's save reaches readers behind
+# one within PAGE_CACHE_MAX_AGE seconds; for STALE_WHILE_REVALIDATE seconds after that
+# the old page may be served while one request fetches the new one (docs/deploy.md).
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "30"))
+PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_CACHE_STALE_WHILE_REVALIDATE", "300"))
 
 # --- Authentication -------------------------------------------------------------
 

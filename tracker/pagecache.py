@@ -1,0 +1,181 @@
+"""Whole public pages and feeds, rendered once per data version (issue 16).
+
+For an anonymous GET or HEAD of a page listed in CACHED_ROUTES the key is known
+before the view runs: the data version (initiatives/cache.py, normally read from
+the process memo), the language, the day the page is shown for (staleness and
+overdue move with the calendar), the host and path, and the *recognised* query
+parameters, normalised (initiatives.cache.normalised_params). The view then sees
+only those normalised parameters, so every URL that shares a key renders the same
+bytes, and junk parameters cannot make new entries or reach the page.
+
+- A matching If-None-Match (or If-Modified-Since) answers 304 from the key alone:
+  no cache read, no rendering, no SQL.
+- A stored page answers with its stored bytes and headers: one cache read.
+- Otherwise the view renders it, and a 200 without cookies is stored.
+
+The answers carry ``Cache-Control: public, max-age=PAGE_CACHE_MAX_AGE,
+stale-while-revalidate=PAGE_CACHE_STALE_WHILE_REVALIDATE`` so nginx (docs/deploy.md)
+or a CDN can keep them: an analyst's save reaches readers behind such a cache
+within max-age. A request carrying a session cookie (a signed-in analyst) is
+rendered afresh and marked private.
+"""
+
+import datetime
+import hashlib
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, QueryDict
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from initiatives.cache import data_version, normalised_params, recognised_names
+from initiatives.changes import FROM_PARAM, TO_PARAM
+from initiatives.filters import InitiativeFilter
+from initiatives.timetravel import AS_OF_PARAM
+
+PAGE_PARAM = "page"
+
+# Route name -> the query parameters it reads besides as_of and its view's FilterSet's.
+CACHED_ROUTES = {
+    "initiatives:dashboard": (),
+    "initiatives:initiative-list": (PAGE_PARAM,),
+    "initiatives:initiative-detail": (),
+    "initiatives:update-list": (PAGE_PARAM,),
+    "initiatives:update-revisions": (),
+    "initiatives:organisation-detail": (),
+    "initiatives:theme-detail": (),
+    "initiatives:source-list": (),
+    "initiatives:source-detail": ("citation",),
+    "initiatives:about": (),
+    "initiatives:changes": (FROM_PARAM, TO_PARAM, *recognised_names(InitiativeFilter)),
+    "initiatives:data": (),
+    "initiatives:organisation-list": (),
+    "initiatives:theme-list": (),
+    "initiatives:country-list": (),
+    "initiatives:feed-updates": (),
+    "initiatives:feed-initiative": (),
+    "initiatives:feed-theme": (),
+    "initiatives:feed-organisation": (),
+}
+# Headers the middleware sets on every answer, so never stored with a page.
+OWN_HEADERS = {"etag", "last-modified", "cache-control", "expires"}
+
+
+def _recognised(match):
+    extra = CACHED_ROUTES.get(match.view_name)
+    if extra is None:
+        return None
+    filterset_class = getattr(getattr(match.func, "view_class", None), "filterset_class", None)
+    names = {AS_OF_PARAM, *extra}
+    if filterset_class is not None:
+        names |= recognised_names(filterset_class)
+    return frozenset(names)
+
+
+def _digest(text, size=16):
+    return hashlib.blake2b(text.encode(), digest_size=size).hexdigest()
+
+
+class CachedPage:
+    """One request's page: its key, version and validators, all known before rendering."""
+
+    def __init__(self, request, names):
+        params = normalised_params(request.GET, names)
+        # The view sees the recognised parameters only (in the order given, for its links):
+        # what it renders is what the key names, whatever else the URL carried.
+        kept = dict(params)
+        query = urlencode(
+            [(name, value) for name in dict.fromkeys(request.GET) if name in kept for value in kept[name]]
+        )
+        request.GET = QueryDict(query)
+        request.META["QUERY_STRING"] = query
+        shown_for = request.GET.get(AS_OF_PARAM) or timezone.localdate().isoformat()
+        address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(params, doseq=True)}"
+        self.key = f"page:{translation.get_language()}:{_digest(f'{shown_for} {address}')}"
+        self.version = data_version()
+        self.etag = f'"{_digest(f"{settings.RELEASE}:{self.key}:{self.version}")}"'
+        self.last_modified = self._last_modified(today=AS_OF_PARAM not in request.GET)
+        self.served = False
+
+    def _last_modified(self, *, today):
+        """The data version's time (it is the clock in ns at the last save); for a page
+        shown as of today, no earlier than today's start, when its flags last moved."""
+        changed = self.version / 1e9
+        if today:
+            midnight = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+            changed = max(changed, midnight.timestamp())
+        return int(changed)
+
+    def decorate(self, response):
+        response["ETag"] = self.etag
+        response["Last-Modified"] = http_date(self.last_modified)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.PAGE_CACHE_MAX_AGE,
+            stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
+        )
+        return response
+
+    def stored(self):
+        entry = cache.get(self.key, version=self.version)
+        if entry is None:
+            return None
+        status, headers, content = entry
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        return response
+
+    def store(self, response):
+        headers = [(name, value) for name, value in response.items() if name.lower() not in OWN_HEADERS]
+        entry = (response.status_code, headers, response.content)
+        cache.set(self.key, entry, settings.PAGE_CACHE_TIMEOUT, version=self.version)
+
+
+def _storable(response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    return "cookie" not in response.get("Vary", "").lower()
+
+
+class PageCacheMiddleware:
+    """Between ConditionalGetMiddleware and the CSRF middleware (tracker/settings.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "private_page", False):
+            # A signed-in analyst's view of a page: no shared cache may keep it.
+            patch_cache_control(response, private=True, max_age=0)
+            return response
+        page = getattr(request, "cached_page", None)
+        if page is None or page.served:
+            return response
+        if not _storable(response):
+            return response
+        page.store(response)
+        return page.decorate(response)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method not in ("GET", "HEAD") or request.resolver_match is None:
+            return None
+        names = _recognised(request.resolver_match)
+        if names is None:
+            return None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            request.private_page = True
+            return None
+        page = request.cached_page = CachedPage(request, names)
+        response = get_conditional_response(request, etag=page.etag, last_modified=page.last_modified)
+        if response is None:
+            response = page.stored()
+        if response is not None:
+            page.served = True
+            return page.decorate(response)
+        return None
