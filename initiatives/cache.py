@@ -177,9 +177,7 @@ class CachedPaginator(Paginator):
     def count(self):
         if self.count_parts is None:
             return super().count
-        return cached(
-            "count", as_of=self.as_of, parts=self.count_parts, compute=lambda: Paginator.count.func(self)
-        )
+        return cached("count", as_of=self.as_of, parts=self.count_parts, compute=lambda: Paginator.count.func(self))
 
     def _get_page(self, object_list, number, paginator):
         if self.row_parts is not None:

@@ -46,7 +46,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
         filterset_class = getattr(view, "filterset_class", None)
         if filterset_class is not None:
             names = recognised_names(filterset_class) | {"as_of", "lang"}
-            state = (type(view).__name__, *sorted(view.kwargs.items()), *normalised_params(request.query_params, names - {"ordering"}))
+            filters = normalised_params(request.query_params, names - {"ordering"})
+            state = (type(view).__name__, *sorted(view.kwargs.items()), *filters)
             rows = (*state, *normalised_params(request.query_params, {"ordering"}))
             self.django_paginator_class = partial(
                 CachedPaginator, count_parts=state, row_parts=rows, as_of=getattr(view, "as_of", None)
