@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from initiatives.cache import forget_data_version
+from tracker.pagecache import local_pages
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make around it are still synchronous and safe.
@@ -52,9 +53,11 @@ def clear_cache():
     data version afresh (a process keeps it for a second: initiatives/cache.py)."""
     cache.clear()
     forget_data_version()
+    local_pages.clear()
     yield
     cache.clear()
     forget_data_version()
+    local_pages.clear()
 
 
 @pytest.fixture(autouse=True)

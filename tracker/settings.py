@@ -173,6 +173,8 @@ DATA_VERSION_MEMO_SECONDS = float(os.environ.get("DATA_VERSION_MEMO_SECONDS", "1
 DATA_VERSION_PUBLISHED_SECONDS = int(os.environ.get("DATA_VERSION_PUBLISHED_SECONDS", "10"))
 # Whole public pages (tracker/pagecache.py): kept this long at most under one version.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", str(60 * 60)))
+# ... and the most recently served this many also in each process's memory (about 50 KB each).
+PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", "200"))
 # What shared caches (nginx, a CDN) are told: an analyst's save reaches readers behind
 # one within PAGE_CACHE_MAX_AGE seconds; for STALE_WHILE_REVALIDATE seconds after that
 # the old page may be served while one request fetches the new one (docs/deploy.md).
