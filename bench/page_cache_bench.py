@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api_bench import ROOT, VENV, free_port, machine, wrk  # noqa: E402
+from bench.api_bench import ROOT, VENV, free_port, machine  # noqa: E402
 from bench.results import write_section  # noqa: E402
 from bench.site_bench import environment, prepare, serve  # noqa: E402
 
@@ -47,9 +47,12 @@ NGINX_CONF = ROOT / "docs" / "nginx" / "tracker.conf"
 
 IN_PROCESS = """
 import json, statistics, time
+from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
-from initiatives.admin import StatusUpdateAdmin
+from django.test.utils import CaptureQueriesContext
+from initiatives.admin import MyDraftsFilter, StatusUpdateAdmin
 from initiatives.models import StatusUpdate
 
 pages = json.loads(PAGES_JSON)
@@ -63,35 +66,44 @@ def save():
 
 cold = {}
 for name, path in pages:
-    times = []
+    times, sql = [], []
     for _ in range(5):
         save()
-        started = time.perf_counter()
-        assert client.get(path).status_code == 200
-        times.append((time.perf_counter() - started) * 1000)
-    cold[name] = statistics.median(times)
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            assert client.get(path).status_code == 200
+            times.append((time.perf_counter() - started) * 1000)
+        sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
+    cold[name] = {"ms": statistics.median(times), "sql_ms": statistics.median(sql)}
 
-admin = get_user_model().objects.filter(username="bench").first() or get_user_model().objects.create_superuser(
+admin_user = get_user_model().objects.filter(username="bench").first() or get_user_model().objects.create_superuser(
     "bench", "bench@example.org", "bench-password-123")
 staff = Client()
-staff.force_login(admin)
-
-def changelist(path):
-    staff.get(path)
-    times = []
-    for _ in range(5):
-        started = time.perf_counter()
-        assert staff.get(path).status_code == 200
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
+staff.force_login(admin_user)
+SHIPPED = (StatusUpdateAdmin.list_filter, None, False)
+# The changelist before issue 16: related-only initiative and author filters, a date
+# hierarchy, and the full result count.
+BEFORE = (
+    [MyDraftsFilter, ("initiative", admin.RelatedOnlyFieldListFilter), "status", "published",
+     ("author", admin.RelatedOnlyFieldListFilter), "initiative__kind"],
+    "reported_on",
+    True,
+)
 listing = "/admin/initiatives/statusupdate/"
-filtered = listing + "?status__exact=in_progress"
-changelists = {"shipped": changelist(listing), "shipped, filtered": changelist(filtered)}
-StatusUpdateAdmin.date_hierarchy = "reported_on"
-StatusUpdateAdmin.show_full_result_count = True
-changelists["as before (date hierarchy, full count)"] = changelist(listing)
-changelists["as before, filtered"] = changelist(filtered)
+runs = {}
+for round_ in range(5):  # the two configurations interleaved, so load changes hit both
+    for label, (filters, hierarchy, full_count) in (("shipped", SHIPPED), ("before issue 16", BEFORE)):
+        StatusUpdateAdmin.list_filter = filters
+        StatusUpdateAdmin.date_hierarchy = hierarchy
+        StatusUpdateAdmin.show_full_result_count = full_count
+        for suffix in ("", "?status__exact=in_progress"):
+            if round_ == 0:
+                staff.get(listing + suffix)
+            started = time.perf_counter()
+            assert staff.get(listing + suffix).status_code == 200
+            key = label + (", filtered by status" if suffix else "")
+            runs.setdefault(key, []).append((time.perf_counter() - started) * 1000)
+changelists = {key: statistics.median(values) for key, values in runs.items()}
 print("RESULT", json.dumps({"cold": cold, "changelist": changelists,
       "updates": StatusUpdate.objects.count()}))
 """
@@ -115,14 +127,17 @@ def etag_of(url):
         return response.headers["ETag"]
 
 
-def wrk_with(url, args, header=None):
-    if header is None:
-        return wrk(url, args)
+def wrk_with(url, args, header="Accept: */*"):
+    """wrk with one request header; stops on error responses or socket errors."""
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "-H", header]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    if "Non-2xx" in output:
+    if "Non-2xx" in output or "Socket errors" in output:
         raise SystemExit(f"error responses from {url}:\n{output}")
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
+    p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": float(p50.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p50.group(2)],
+    }
 
 
 def warm(url):
@@ -147,10 +162,17 @@ def nginx_in_front(app_port, directory):
     )
     process = subprocess.Popen(
         ["/usr/sbin/nginx", "-p", str(directory), "-c", str(directory / "nginx.conf"), "-g", "daemon off;"],
-        stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=(directory / "stderr.log").open("w"),
     )
-    time.sleep(1)
-    return process, port
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
+            return process, port
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit(f"nginx did not start: {(directory / 'stderr.log').read_text()}")
 
 
 def measure(env, args):
@@ -161,7 +183,7 @@ def measure(env, args):
     try:
         for name, path in FLOOR + PAGES:
             warm(base + path)
-            results["warm"][name] = wrk(base + path, args)
+            results["warm"][name] = wrk_with(base + path, args)
             print("warm", name, results["warm"][name], flush=True)
         for name, path in PAGES:
             header = f"If-None-Match: {etag_of(base + path)}"
@@ -173,7 +195,7 @@ def measure(env, args):
                 front = f"http://127.0.0.1:{nginx_port}"
                 for name, path in FLOOR[1:] + PAGES:
                     warm(front + path)
-                    results["nginx"][name] = wrk(front + path, args)
+                    results["nginx"][name] = wrk_with(front + path, args)
                     print("nginx", name, results["nginx"][name], flush=True)
             finally:
                 nginx.terminate()
@@ -204,14 +226,15 @@ def section(results, args, load_before, load_after):
         f"({static / hello:.2f}× hello); the static file behind nginx {behind['floor: static file']['rps']:.0f} req/s.",
         "",
         "| page | warm req/s | × hello (target ≥ 0.5) | 304 req/s | × hello (target ≥ 0.8) "
-        "| behind nginx req/s | × static file (target ≥ 0.9) | cold render after a save, ms (median of 5) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| behind nginx req/s | × static file (target ≥ 0.9) | cold render after a save, ms (median of 5) "
+        "| of which SQL, ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, _ in PAGES:
         w, n, b = warm_[name]["rps"], not_modified[name]["rps"], behind[name]["rps"]
         lines.append(
             f"| {name} | {w:.0f} | {w / hello:.2f} | {n:.0f} | {n / hello:.2f} | {b:.0f} | {b / static:.2f} "
-            f"| {cold[name]:.0f} |"
+            f"| {cold[name]['ms']:.0f} | {cold[name]['sql_ms']:.0f} |"
         )
     lines += [
         "",
