@@ -57,6 +57,11 @@ def api_language(request):
     )
 
 
+def remembered_language(request):
+    """The language the reader chose with the switcher (a cookie), or None."""
+    return supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+
+
 def is_public_page(path):
     return not path.startswith(UNPREFIXED)
 
@@ -81,7 +86,7 @@ class LocaleMiddleware(locale.LocaleMiddleware):
         cookie (nginx passes ``/`` with the cookie by, docs/deploy.md)."""
         if request.method not in ("GET", "HEAD") or request.path_info != FRONT_PAGE:
             return None
-        chosen = supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+        chosen = remembered_language(request)
         if not chosen or chosen == settings.LANGUAGE_CODE:
             return None
         response = HttpResponseRedirect(f"/{chosen}{request.get_full_path()}")

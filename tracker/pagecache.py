@@ -30,6 +30,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -38,6 +39,7 @@ from initiatives.cache import data_version, normalised_params, recognised_names
 from initiatives.changes import FROM_PARAM, TO_PARAM
 from initiatives.filters import InitiativeFilter
 from initiatives.timetravel import AS_OF_PARAM
+from tracker.locale import FRONT_PAGE, is_public_page, remembered_language
 
 PAGE_PARAM = "page"
 
@@ -99,7 +101,20 @@ class LocalPages:
 local_pages = LocalPages()
 
 
-def _recognised(match):
+def recognised_parameters(request):
+    """The query parameters the page at this address reads, or None when it is not a
+    cached page (not listed, not found, or the front page redirecting to a chosen language)."""
+    path = request.path_info
+    if request.method not in ("GET", "HEAD") or not is_public_page(path):
+        return None
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    if path == FRONT_PAGE and remembered_language(request) not in (None, settings.LANGUAGE_CODE):
+        return None
+    try:
+        with translation.override(language):  # a prefix resolves in its own language only
+            match = resolve(path, getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
     extra = CACHED_ROUTES.get(match.view_name)
     if extra is None:
         return None
@@ -107,7 +122,7 @@ def _recognised(match):
     names = {AS_OF_PARAM, *extra}
     if filterset_class is not None:
         names |= recognised_names(filterset_class)
-    return frozenset(names)
+    return language, frozenset(names)
 
 
 def _digest(text, size=16):
@@ -117,7 +132,7 @@ def _digest(text, size=16):
 class CachedPage:
     """One request's page: its key, version and validators, all known before rendering."""
 
-    def __init__(self, request, names):
+    def __init__(self, request, language, names):
         params = normalised_params(request.GET, names)
         # The view sees the recognised parameters only (in the order given, for its links):
         # what it renders is what the key names, whatever else the URL carried.
@@ -129,11 +144,10 @@ class CachedPage:
         request.META["QUERY_STRING"] = query
         shown_for = request.GET.get(AS_OF_PARAM) or timezone.localdate().isoformat()
         address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(params, doseq=True)}"
-        self.key = f"page:{translation.get_language()}:{_digest(f'{shown_for} {address}')}"
+        self.key = f"page:{language}:{_digest(f'{shown_for} {address}')}"
         self.version = data_version()
         self.etag = f'"{_digest(f"{settings.RELEASE}:{self.key}:{self.version}")}"'
         self.last_modified = self._last_modified(today=AS_OF_PARAM not in request.GET)
-        self.served = False
 
     def _last_modified(self, *, today):
         """The data version's time (it is the clock in ns at the last save); for a page
@@ -183,39 +197,31 @@ def _storable(response):
 
 
 class PageCacheMiddleware:
-    """Between ConditionalGetMiddleware and the CSRF middleware (tracker/settings.py)."""
+    """Outside every middleware but the security and static-file ones (tracker/settings.py):
+    a 304 or a stored page is answered before sessions, language, CSRF, messages and the
+    rest run. What they add to a rendered page (its language, security policy) is stored
+    with it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        if getattr(request, "private_page", False):
-            # A signed-in analyst's view of a page: no shared cache may keep it.
+        recognised = recognised_parameters(request)
+        if recognised is None:
+            return self.get_response(request)
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            # A signed-in analyst's view of a page: rendered for them, kept by no shared cache.
+            response = self.get_response(request)
             patch_cache_control(response, private=True, max_age=0)
             return response
-        page = getattr(request, "cached_page", None)
-        if page is None or page.served:
-            return response
-        if not _storable(response):
-            return response
-        page.store(response)
-        return page.decorate(response)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method not in ("GET", "HEAD") or request.resolver_match is None:
-            return None
-        names = _recognised(request.resolver_match)
-        if names is None:
-            return None
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
-            request.private_page = True
-            return None
-        page = request.cached_page = CachedPage(request, names)
+        page = CachedPage(request, *recognised)
         response = get_conditional_response(request, etag=page.etag, last_modified=page.last_modified)
         if response is None:
             response = page.stored()
         if response is not None:
-            page.served = True
             return page.decorate(response)
-        return None
+        response = self.get_response(request)
+        if not _storable(response):
+            return response
+        page.store(response)
+        return page.decorate(response)

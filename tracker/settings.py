@@ -74,15 +74,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole public pages per data version: 304s and stored pages answered before the
+    # middleware below run; Cache-Control for shared caches (tracker/pagecache.py).
+    "tracker.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's, plus ?lang= on the API and the remembered choice (tracker/locale.py).
     "tracker.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETag on every page that has none, so unchanged pages answer 304 Not Modified.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Whole public pages per data version, their 304s decided before rendering, and
-    # Cache-Control for shared caches (tracker/pagecache.py).
-    "tracker.pagecache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
