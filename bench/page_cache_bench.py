@@ -77,6 +77,18 @@ for name, path in pages:
         sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
     cold[name] = {"ms": statistics.median(times), "sql_ms": statistics.median(sql)}
 
+# CPU time (not wall time: robust to other work on the machine) per request.
+def cpu_microseconds(path, headers=None, count=300):
+    started = time.process_time()
+    for _ in range(count):
+        client.get(path, headers=headers or {})
+    return (time.process_time() - started) / count * 1e6
+
+cpu = {"floor: hello view": {"hit": cpu_microseconds("/bench/hello/")}}
+for name, path in pages:
+    etag = client.get(path)["ETag"]
+    cpu[name] = {"hit": cpu_microseconds(path), "not_modified": cpu_microseconds(path, {"if-none-match": etag})}
+
 admin_user = get_user_model().objects.filter(username="bench").first() or get_user_model().objects.create_superuser(
     "bench", "bench@example.org", "bench-password-123")
 staff = Client()
@@ -105,7 +117,7 @@ for round_ in range(5):  # the two configurations interleaved, so load changes h
             key = label + (", filtered by status" if suffix else "")
             runs.setdefault(key, []).append((time.perf_counter() - started) * 1000)
 changelists = {key: statistics.median(values) for key, values in runs.items()}
-print("RESULT", json.dumps({"cold": cold, "changelist": changelists,
+print("RESULT", json.dumps({"cold": cold, "changelist": changelists, "cpu": cpu,
       "updates": StatusUpdate.objects.count()}))
 """
 
@@ -256,7 +268,21 @@ def section(results, args, load_before, load_after):
             f"| {b / behind['floor: static file']['rps']:.2f} "
             f"| {cold[name]['ms']:.0f} | {cold[name]['sql_ms']:.0f} |"
         )
+    cpu = results["in_process"]["cpu"]
+    hello_cpu = cpu["floor: hello view"]["hit"]
     lines += [
+        "",
+        "CPU time per request in one process (Django's test client, 300 requests each; CPU time is not "
+        "stretched by other work on the machine, so these ratios are the steadier ones here): "
+        f"hello view {hello_cpu:.0f} µs.",
+        "",
+        "| page | stored page, µs CPU | hello ÷ page (capacity × hello) | 304, µs CPU | hello ÷ 304 |",
+        "|---|---:|---:|---:|---:|",
+        *(
+            f"| {name} | {cpu[name]['hit']:.0f} | {hello_cpu / cpu[name]['hit']:.2f} "
+            f"| {cpu[name]['not_modified']:.0f} | {hello_cpu / cpu[name]['not_modified']:.2f} |"
+            for name, _ in PAGES
+        ),
         "",
         "Cold-render targets: `/` and `/initiatives/` ≤ 60 ms, a searched list ≤ 150 ms.",
         "",
