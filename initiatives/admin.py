@@ -344,6 +344,9 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
     list_select_related = ["initiative", "author"]
     # "N results (M total)": a second COUNT(*) over every update on each filtered page.
     show_full_result_count = False
+    # Rendering the rows was most of the page once the queries were cut (profiled at
+    # 250k updates on a loaded machine: about 400 of 500 ms for 100 rows); 50 a page.
+    list_per_page = 50
     search_fields = [*translated("headline"), "body", "initiative__title", "initiative__slug"]
     autocomplete_fields = ["initiative"]
     readonly_fields = ["author", "created", "modified", "revised_on", "withdrawn_on", "withdrawal_reason"]
