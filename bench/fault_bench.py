@@ -1,6 +1,6 @@
 """Fault and abuse benchmark: the shipped serving stack under outages and slow clients.
 
-nginx (the exact site block from docs/deploy.md) in front of gunicorn (the production
+nginx (the shipped site block, docs/nginx/tracker.conf) in front of gunicorn (the production
 configuration, 5 gthread workers) on PostgreSQL and Redis that this script owns:
 its own PostgreSQL cluster ("i11fault", port 18132) and its own redis-server (port
 18163), so stopping them disturbs nobody. 50 client threads request a mix of pages,
@@ -22,7 +22,6 @@ Needs Debian's nginx and redis-server (apt-get install nginx redis-server).
 import argparse
 import collections
 import datetime
-import re
 import shutil
 import signal
 import socket
@@ -148,12 +147,13 @@ def wait_for_port(port, timeout=20):
     raise SystemExit(f"nothing listening on {port}")
 
 
-def nginx_site():
-    """The nginx block from docs/deploy.md, pointed at this bench's ports."""
-    text = (ROOT / "docs" / "deploy.md").read_text()
-    block = re.search(r"```nginx\n(.*?)```", text, re.S).group(1)
-    return block.replace("listen 80;", f"listen 127.0.0.1:{NGINX_PORT};").replace(
-        "127.0.0.1:8000", f"127.0.0.1:{GUNICORN_PORT}"
+def nginx_site(directory):
+    """The shipped site block (docs/nginx/tracker.conf), pointed at this bench's ports and directory."""
+    block = (ROOT / "docs" / "nginx" / "tracker.conf").read_text()
+    return (
+        block.replace("listen 80;", f"listen 127.0.0.1:{NGINX_PORT};")
+        .replace("127.0.0.1:8000", f"127.0.0.1:{GUNICORN_PORT}")
+        .replace("/var/cache/nginx/tracker", str(directory / "cache"))
     )
 
 
@@ -161,7 +161,7 @@ def start_nginx(directory):
     if not shutil.which("nginx"):
         raise SystemExit("needs nginx: apt-get install nginx")
     (directory / "logs").mkdir(exist_ok=True)
-    (directory / "site.conf").write_text(nginx_site())
+    (directory / "site.conf").write_text(nginx_site(directory))
     (directory / "nginx.conf").write_text(
         f"""daemon off;
 user root;
@@ -312,7 +312,7 @@ def section(phases, slow, verdict, args):
         f"Run {datetime.date.today().isoformat()} on {machine()}; `bench/fault_bench.py --size {args.size}`: "
         f"{args.size} initiatives × 25 updates on PostgreSQL (own cluster, port {CLUSTER_PORT}), own Redis "
         f"(port {REDIS_PORT}, maxmemory 64mb allkeys-lru), gunicorn with tracker/gunicorn_conf.py "
-        f"({WORKERS} gthread workers), nginx with the site block of docs/deploy.md in front; {CLIENTS} client "
+        f"({WORKERS} gthread workers), nginx with docs/nginx/tracker.conf in front; {CLIENTS} client "
         f"threads over {len(MIX)} paths (pages, a bad filter, CSV, feed, API, /healthz) through nginx; a client "
         "waits up to 60 s for an answer (TimeoutError beyond that: the 2 shared cores were saturated).",
         "",

@@ -5,6 +5,7 @@ and a CSV import of status updates."""
 from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -85,6 +86,31 @@ class MyDraftsFilter(admin.SimpleListFilter):
         if self.value() == "all":
             return queryset.filter(author=request.user)
         return queryset
+
+
+class ChosenInitiativeFilter(admin.SimpleListFilter):
+    """Updates of one initiative (``?initiative__id__exact=<id>``, as links from elsewhere
+    give it), shown only while chosen. Listing every initiative that has updates read
+    all 250k updates and rendered 10,000 links on each changelist view; to find an
+    initiative's updates, search its title or slug."""
+
+    title = _("initiative")
+    parameter_name = "initiative__id__exact"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        if not (value and value.isdigit()):
+            return []
+        initiative = Initiative.objects.filter(pk=value).only("title").first()
+        return [(value, initiative.title)] if initiative else []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            raise IncorrectLookupParameters(value)
+        return queryset.filter(initiative_id=value)
 
 
 def axes_lockout_response(request, original_response=None, credentials=None):
@@ -304,17 +330,26 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
     list_display_links = ["headline_short"]
     list_filter = [
         MyDraftsFilter,
-        ("initiative", admin.RelatedOnlyFieldListFilter),
+        ChosenInitiativeFilter,
         "status",
         "published",
-        ("author", admin.RelatedOnlyFieldListFilter),
+        # Every account (a few analysts), not only those with updates: that took a
+        # DISTINCT over every update.
+        "author",
         "initiative__kind",
+        # Today / past 7 days / this month / this year: no query of its own, where a
+        # date hierarchy ran SELECT DISTINCT over every update's date (53 ms at 250k).
+        "reported_on",
     ]
     list_select_related = ["initiative", "author"]
+    # "N results (M total)": a second COUNT(*) over every update on each filtered page.
+    show_full_result_count = False
+    # Rendering the rows was most of the page once the queries were cut (profiled at
+    # 250k updates on a loaded machine: about 400 of 500 ms for 100 rows); 50 a page.
+    list_per_page = 50
     search_fields = [*translated("headline"), "body", "initiative__title", "initiative__slug"]
     autocomplete_fields = ["initiative"]
     readonly_fields = ["author", "created", "modified", "revised_on", "withdrawn_on", "withdrawal_reason"]
-    date_hierarchy = "reported_on"
     actions = ["publish", "unpublish", "withdraw", "delete_selected"]
     inlines = [CitationInline]
     fields = [

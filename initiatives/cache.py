@@ -1,16 +1,24 @@
-"""Caching of computed page data, invalidated by any change to the tracked data.
+"""Caching keyed by the data version, which any change to the tracked data moves on.
 
-Every cached value is keyed by a data version that any save, delete or
-many-to-many change of a tracked model moves on, so an analyst's edit is visible
-on the next request on every app server (the cache is shared through Redis when
-REDIS_URL is set). Keys also carry the language and the date the page is computed
-for, because staleness and overdue move with the calendar.
+The version of record is a row in the database (DataVersion), moved on inside the
+saving transaction, once per transaction: readers see the new number exactly when
+they see the new rows, and a save never depends on Redis.
 
-The version is a row in the database (DataVersion), moved on inside the saving
-transaction, not a Redis key: a save never touches Redis, so a Redis outage cannot
-fail it, and when Redis comes back with its old entries they sit under old
-version numbers that no request asks for again. Reading it costs one primary-key
-query per request (remembered until the request ends or the data changes).
+Reading that row on every request would cost a query, so the number is also
+*published* in the cache (Redis when REDIS_URL is set) after each commit, and kept
+in process for DATA_VERSION_MEMO_SECONDS. A request reads it from the process
+memo, else with one cache read, else from the row (and publishes what it read).
+Publishing only ever raises the number, so a reader that read the row just before
+a save commits cannot put the older number back over the newer one.
+
+Redis outages: a save whose publish fails leaves the process owing a publish; its
+next read goes to the row and publishes again once Redis answers. Other
+processes' readers fall back to the row while Redis is down. The published number
+also expires after DATA_VERSION_PUBLISHED_SECONDS, the bound on how long a publish
+lost with its process (killed between commit and publish) could leave a stale one.
+
+Cached values are plain (numbers, strings, bytes, dicts and lists of them), never
+model instances; the release is part of every key (settings.CACHES KEY_PREFIX).
 """
 
 import hashlib
@@ -18,11 +26,10 @@ import threading
 import time
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.core.signals import request_started
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -33,24 +40,33 @@ from .querysets import resolve_as_of
 
 # A safety net only: invalidation is by version, so entries never go stale sooner.
 TIMEOUT_SECONDS = 60 * 60
+PUBLISHED_VERSION_KEY = "data-version"
 
-_this_request = threading.local()
+
+class _Memo:
+    """The number this process last read or wrote, until ``expires`` (time.monotonic)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.number = None
+        self.expires = 0.0
+        # A save committed (or is committing) here whose number is not yet published.
+        self.publish_owed = False
+
+
+_memo = _Memo()
 
 
 def _versions():
     return apps.get_model("initiatives", "DataVersion").objects.filter(pk=1)
 
 
-def data_version():
-    """The current data version, read once per request."""
-    version = getattr(_this_request, "data_version", None)
-    if version is None:
-        version = _versions().values_list("number", flat=True).first()
-        if version is None:  # a database emptied by flush: start again
-            _create_version_row()
-            version = 0
-        _this_request.data_version = version
-    return version
+def _version_in_database():
+    number = _versions().values_list("number", flat=True).first()
+    if number is None:  # a database emptied by flush: start again
+        _create_version_row()
+        number = 0
+    return number
 
 
 def _create_version_row():
@@ -61,61 +77,133 @@ def _create_version_row():
         pass
 
 
+def _publish(number):
+    """Raise the published number to ``number``; False when the cache is unreachable."""
+    raise_to = getattr(cache, "raise_to", None)
+    if raise_to is not None:
+        return raise_to(PUBLISHED_VERSION_KEY, number, settings.DATA_VERSION_PUBLISHED_SECONDS)
+    with _memo.lock:  # a per-process cache (no REDIS_URL): a lock makes get-then-set safe
+        published = cache.get(PUBLISHED_VERSION_KEY)
+        if published is None or published < number:
+            cache.set(PUBLISHED_VERSION_KEY, number, settings.DATA_VERSION_PUBLISHED_SECONDS)
+    return True
+
+
+def data_version():
+    """The current data version: from the process memo, else one cache read, else the row."""
+    now = time.monotonic()
+    number = _memo.number
+    if number is not None and now < _memo.expires:
+        return number
+    number = None if _memo.publish_owed else cache.get(PUBLISHED_VERSION_KEY)
+    if number is None:
+        _memo.publish_owed = False
+        number = _version_in_database()
+        if not _publish(number):
+            _memo.publish_owed = True
+    _memo.number, _memo.expires = number, now + settings.DATA_VERSION_MEMO_SECONDS
+    return number
+
+
+def forget_data_version():
+    """The next read goes past the process memo (and, until published, past the cache)."""
+    _memo.number = None
+    _memo.publish_owed = True
+
+
+def _published_after_commit():
+    number = _version_in_database()
+    _memo.publish_owed = not _publish(number)
+    _memo.number, _memo.expires = number, time.monotonic() + settings.DATA_VERSION_MEMO_SECONDS
+
+
+def _moved_on_in_this_transaction():
+    """Whether this transaction has already moved the version on (its publish is pending).
+    A TestCase wraps each test in a transaction that never commits: there every save
+    counts as its own transaction, as it would outside the test."""
+    if any(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
+        return False
+    return any(callback is _published_after_commit for _, callback, _ in connection.run_on_commit)
+
+
 def bump_data_version():
-    """Move the version on, in the caller's transaction (no signals are sent). It jumps to
+    """Move the version on once per transaction, in it (no signals are sent). It jumps to
     the clock (in ns) when that is ahead, so a database restored from a backup never
     counts again through numbers already used for other data (and cached or exported)."""
-    _this_request.data_version = None
+    if connection.in_atomic_block and _moved_on_in_this_transaction():
+        return
     moved_on = Greatest(F("number") + 1, Value(time.time_ns()))
     if not _versions().update(number=moved_on):
         _create_version_row()
         _versions().update(number=moved_on)
+    forget_data_version()
+    transaction.on_commit(_published_after_commit)
 
 
-def _forget_version(**kwargs):
-    _this_request.data_version = None
+def key_for(name, *, as_of, parts=()):
+    """A short cache key: the name, language, date shown and a digest of ``parts``
+    (plain values: the recognised parameters, never SQL)."""
+    digest = hashlib.blake2b(repr(tuple(parts)).encode(), digest_size=16).hexdigest()
+    return f"{name}:{translation.get_language()}:{resolve_as_of(as_of).isoformat()}:{digest}"
 
 
 def cached(name, *, as_of, parts=(), compute):
-    """compute(), or its cached value for this data version, language and date."""
-    fingerprint = hashlib.sha256(repr(tuple(parts)).encode()).hexdigest()[:32]
-    day = resolve_as_of(as_of).isoformat()
-    key = f"tracker:{data_version()}:{name}:{translation.get_language()}:{day}:{fingerprint}"
-    value = cache.get(key)
+    """compute(), or its cached value for this data version, language and date.
+    compute() must return plain values (they are stored, not model instances)."""
+    key = key_for(name, as_of=as_of, parts=parts)
+    version = data_version()
+    value = cache.get(key, version=version)
     if value is None:
         value = compute()
-        cache.set(key, value, TIMEOUT_SECONDS)
+        cache.set(key, value, TIMEOUT_SECONDS, version=version)
     return value
 
 
-def query_fingerprint(queryset):
-    """The SQL and parameters a queryset will run, or None when it is not a
-    queryset (or can match nothing)."""
-    try:
-        return queryset.query.sql_with_params()
-    except (AttributeError, EmptyResultSet):
-        return None
-
-
 class CachedPaginator(Paginator):
-    """A paginator whose count and pages are cached per data version, keyed by the
-    SQL they run. Filtering or sorting on the computed status reads every
-    initiative, and COUNT(*) over 250k updates costs more than the page itself;
-    both change only when the data (or the date) does."""
+    """A paginator whose count is cached per data version under ``count_parts`` (the
+    normalised filter state, without page or ordering): COUNT(*) over a filter on the
+    computed status reads every initiative, and it changes only when the data (or the
+    date) does. With ``row_parts`` too, pages of plain rows (the API's ``.values()``
+    dicts) are cached under them; pages of model instances never are (the whole HTML
+    page is cached instead, tracker/pagecache.py). No parts: a plain Paginator."""
+
+    def __init__(self, *args, count_parts=None, row_parts=None, as_of=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_parts = count_parts
+        self.row_parts = row_parts
+        self.as_of = as_of
 
     @cached_property
     def count(self):
-        fingerprint = query_fingerprint(self.object_list)
-        if fingerprint is None:
+        if self.count_parts is None:
             return super().count
-        return cached("count", as_of=None, parts=fingerprint, compute=lambda: Paginator.count.func(self))
+        return cached("count", as_of=self.as_of, parts=self.count_parts, compute=lambda: Paginator.count.func(self))
 
     def _get_page(self, object_list, number, paginator):
-        fingerprint = query_fingerprint(object_list)
-        if fingerprint is not None:
-            # list() runs the query and its prefetches; the instances pickle with them.
-            object_list = cached("page", as_of=None, parts=fingerprint, compute=lambda: list(object_list))
+        if self.row_parts is not None:
+            parts = (*self.row_parts, ("page-rows", self.per_page, number))
+            object_list = cached("rows", as_of=self.as_of, parts=parts, compute=lambda: list(object_list))
         return super()._get_page(object_list, number, paginator)
+
+
+def recognised_names(filterset_class):
+    """The query parameters a FilterSet reads (a range is sent as name_after and name_before)."""
+    names = set()
+    for name, filter_ in filterset_class.base_filters.items():
+        suffixes = getattr(filter_.field_class.widget, "suffixes", None) or [None]
+        names.update(f"{name}_{suffix}" if suffix else name for suffix in suffixes)
+    return names
+
+
+def normalised_params(query, names):
+    """The recognised parameters of a QueryDict, empty values dropped, each name's values
+    de-duplicated in first-seen order, names sorted: junk parameters and their order
+    cannot make new cache entries."""
+    return tuple(
+        (name, tuple(dict.fromkeys(value for value in query.getlist(name) if value != "")))
+        for name in sorted(names & query.keys())
+        if any(value != "" for value in query.getlist(name))
+    )
 
 
 def _data_changed(sender, **kwargs):
@@ -123,11 +211,19 @@ def _data_changed(sender, **kwargs):
     bump_data_version()
 
 
+def _data_changed_by_m2m(sender, action, **kwargs):
+    if action.startswith("post_"):
+        bump_data_version()
+
+
 def connect_invalidation():
-    request_started.connect(_forget_version, dispatch_uid="tracker-cache-forget-version")
-    for model in apps.get_app_config("initiatives").get_models():
-        if model._meta.model_name == "dataversion":
-            continue
+    tracked = [
+        model
+        for model in apps.get_app_config("initiatives").get_models()
+        # History rows are written beside the change they record, in the same save.
+        if model._meta.model_name != "dataversion" and not model.__name__.startswith("Historical")
+    ]
+    for model in tracked:
         post_save.connect(_data_changed, sender=model, dispatch_uid=f"tracker-cache-save-{model._meta.label}")
         post_delete.connect(_data_changed, sender=model, dispatch_uid=f"tracker-cache-delete-{model._meta.label}")
     for through in (
@@ -135,4 +231,6 @@ def connect_invalidation():
         apps.get_model("initiatives", "Initiative").sources.through,
         apps.get_model("initiatives", "StatusUpdate").sources.through,
     ):
-        m2m_changed.connect(_data_changed, sender=through, dispatch_uid=f"tracker-cache-m2m-{through._meta.label}")
+        m2m_changed.connect(
+            _data_changed_by_m2m, sender=through, dispatch_uid=f"tracker-cache-m2m-{through._meta.label}"
+        )

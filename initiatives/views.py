@@ -99,6 +99,15 @@ class ClampedPaginationMixin:
     paginator_class = CachedPaginator
     tiebreak = ("-pk",)
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return self.paginator_class(
+            queryset, per_page, count_parts=self.count_parts(), as_of=getattr(self, "as_of", None), **kwargs
+        )
+
+    def count_parts(self):
+        """What the row count depends on besides the date (its cache key), or None."""
+        return None
+
     def paginate_queryset(self, queryset, page_size):
         queryset = stable_order(queryset, *self.tiebreak)
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
@@ -119,6 +128,12 @@ class ClampedPaginationMixin:
 class FilteredListMixin(ClampedPaginationMixin):
     """A list page whose filters or page number were not understood answers 400, still
     rendering the page with the notice that says which ones and why."""
+
+    def count_parts(self):
+        state = filter_state(self.filterset)
+        if state is None:
+            return None
+        return (type(self).__name__, *(item for item in state if item[0] != "ordering"))
 
     def input_errors(self):
         errors = dict(self.filterset.form.errors) if self.filterset.is_bound else {}
@@ -158,8 +173,8 @@ class DashboardView(AsOfMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Every figure here aggregates all initiatives: cached per data version.
-        context.update(cached("dashboard", as_of=self.as_of, compute=self.dashboard_data))
+        # Rendered once per data version as a whole page (tracker/pagecache.py).
+        context.update(self.dashboard_data())
         return context
 
     def dashboard_data(self):

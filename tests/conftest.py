@@ -8,6 +8,9 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import translation
 
+from initiatives.cache import forget_data_version
+from tracker.pagecache import local_pages
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make around it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -46,10 +49,15 @@ def cache_of_this_worker(worker_id):
 
 @pytest.fixture(autouse=True)
 def clear_cache():
-    """Each test starts with an empty cache (throttle counts, cached fragments)."""
+    """Each test starts with an empty cache (throttle counts, cached pages) and reads the
+    data version afresh (a process keeps it for a second: initiatives/cache.py)."""
     cache.clear()
+    forget_data_version()
+    local_pages.clear()
     yield
     cache.clear()
+    forget_data_version()
+    local_pages.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from initiatives.cache import forget_data_version
 from initiatives.dates import format_at_precision
 from initiatives.models import Initiative, StatusUpdate
 from initiatives.translation import localized
@@ -187,12 +188,18 @@ def test_switching_language_keeps_the_page_and_is_remembered(world):
     response = client.post(reverse("set_language"), {"language": "kk", "next": "/ru/initiatives/security-belt/"})
     assert response["Location"] == "/kk/initiatives/security-belt/"
 
-    # Remembered: an unprefixed (English) address now opens in Kazakh.
-    response = client.get("/updates/?status=proposed")
+    # Remembered on the front page: / now opens in Kazakh, and links from there keep /kk/.
+    response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == "/kk/updates/?status=proposed"
-    assert "Cookie" in response["Vary"]
-    assert "Жаңартулар" in client.get(response["Location"]).content.decode()
+    assert response["Location"] == "/kk/"
+    assert "private" in response["Cache-Control"]
+    assert 'href="/kk/updates/"' in client.get(response["Location"]).content.decode()
+    # Any other unprefixed address is the English page, the same for every reader (so a
+    # shared cache may keep it: issue 16).
+    response = client.get("/updates/?status=proposed")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en"
+    assert "Cookie" not in response.get("Vary", "")
 
     # Back to English: the unprefixed pages are English again, without a redirect.
     response = client.post(reverse("set_language"), {"language": "en", "next": "/kk/initiatives/security-belt/"})
@@ -285,6 +292,7 @@ def test_translated_pages_cost_no_extra_queries(client, world):
         counts = {}
         for language in ["en", "ru", "kk"]:
             cache.clear()
+            forget_data_version()  # each language reads the data version as a cold process would
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(prefixed(language, page)).status_code == 200
             counts[language] = len(queries)

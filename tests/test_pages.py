@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from initiatives.cache import forget_data_version
 from initiatives.models import InitiativeCountry, InitiativeOrganisation, InitiativeRelation
 from initiatives.vocabularies import InitiativeKind, RelationType, Role, Status
 from tests.factories import (
@@ -630,11 +631,14 @@ PAGE_QUERY_BUDGETS = {
     # facet two: roles, and responsible bodies without a role) + flags
     "list": 11,
     "list-filtered": 15,  # the same, plus the slug lookups that validate theme filters
-    "detail": 12,  # initiative + one prefetch per related table + the related initiatives' statuses
+    # version + initiative + one prefetch per related table + the related initiatives' statuses
+    "detail": 13,
     "updates": 4,  # version + count + rows + sources prefetch
-    "organisation": 3,
-    "theme": 2,
-    "about": 1,
+    # Each page below is cached whole per data version (issue 16), so its render reads the
+    # version first: one query in a process that has not read it since the last save.
+    "organisation": 4,
+    "theme": 3,
+    "about": 2,
 }
 
 
@@ -675,9 +679,11 @@ def test_query_count_with_as_of_does_not_grow(client, django_assert_max_num_quer
 
 def test_feeds_query_count_does_not_grow(client, django_assert_max_num_queries):
     initiatives = build(10)
-    with django_assert_max_num_queries(1):
+    forget_data_version()  # as in a process that has not read it since the last save
+    with django_assert_max_num_queries(2):  # the data version (feeds are cached whole) + the updates
         assert client.get("/feeds/updates/").status_code == 200
-    with django_assert_max_num_queries(2):
+    forget_data_version()
+    with django_assert_max_num_queries(3):
         assert client.get(f"/feeds/initiatives/{initiatives[0].slug}/").status_code == 200
 
 

@@ -28,6 +28,17 @@ LOG_INTERVAL_SECONDS = 60.0
 SOCKET_TIMEOUT_SECONDS = 0.5
 FALLBACK_MAX_ENTRIES = 1000
 
+# Compared as decimal strings: Lua's numbers are doubles, too coarse for nanoseconds.
+RAISE_TO_SCRIPT = """
+local current = redis.call('GET', KEYS[1])
+local new = ARGV[1]
+if not current or #current < #new or (#current == #new and current < new) then
+  redis.call('SET', KEYS[1], new, 'EX', ARGV[2])
+  return 1
+end
+return 0
+"""
+
 DEGRADED_OPERATIONS = (
     "add",
     "get",
@@ -105,6 +116,22 @@ class DegradingRedisCache(RedisCache):
             self._redis_down(error)
             return False
         self._state.retry_at = 0.0
+        self._redis_up()
+        return True
+
+    def raise_to(self, key, number, timeout):
+        """Set ``key`` to the whole number ``number`` unless it already holds a larger one,
+        atomically in Redis (the published data version, initiatives/cache.py). False,
+        writing nothing anywhere, while Redis is unreachable: a number kept only in this
+        process's fallback would outlive the outage."""
+        if self.degraded():
+            return False
+        try:
+            client = self._cache.get_client(key, write=True)
+            client.eval(RAISE_TO_SCRIPT, 1, self.make_and_validate_key(key), int(number), int(timeout))
+        except RedisError as error:
+            self._redis_down(error)
+            return False
         self._redis_up()
         return True
 

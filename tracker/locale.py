@@ -1,9 +1,12 @@
 """Which language a request is answered in.
 
 Public pages, feeds and CSV carry the language in their URL (i18n_patterns:
-English unprefixed, /ru/... and /kk/...). A reader who chose Russian or Kazakh
-with the switcher (a cookie, set by Django's set_language) and then opens an
-unprefixed page is sent to the same page in their language. The API has no
+English unprefixed, /ru/... and /kk/...), and only there: an unprefixed page is
+English whatever the headers or cookies say, so one URL is one page that any
+shared cache may keep (no Vary: Cookie, no Vary: Accept-Language). A reader who
+chose Russian or Kazakh with the switcher (a cookie, set by Django's set_language)
+and comes back to the front page ``/`` is sent to ``/ru/`` or ``/kk/``; every link
+from there carries the prefix. The API has no
 prefix: it answers in the language of ``?lang=`` or else of Accept-Language (no
 cookie, so one URL + headers gives one answer); the admin follows the cookie,
 then Accept-Language.
@@ -14,9 +17,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.middleware import locale
-from django.urls import is_valid_path
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import cc_delim_re, patch_cache_control
 from django.utils.translation import trans_real
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
@@ -24,6 +26,7 @@ from django.views.i18n import set_language
 API_PREFIX = "/api/"
 LANGUAGE_PARAM = "lang"
 # Outside i18n_patterns: no language prefix, the language is negotiated.
+FRONT_PAGE = "/"
 UNPREFIXED = (API_PREFIX, "/admin/", "/healthz", "/i18n/", f"/{settings.STATIC_URL.lstrip('/')}")
 
 
@@ -54,6 +57,11 @@ def api_language(request):
     )
 
 
+def remembered_language(request):
+    """The language the reader chose with the switcher (a cookie), or None."""
+    return supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+
+
 def is_public_page(path):
     return not path.startswith(UNPREFIXED)
 
@@ -73,26 +81,27 @@ class LocaleMiddleware(locale.LocaleMiddleware):
         return None
 
     def remembered_language_redirect(self, request):
-        """An unprefixed (English) page asked for by a reader whose chosen language is
-        another one: the same page under that language's prefix."""
-        if request.method not in ("GET", "HEAD") or translation.get_language_from_path(request.path_info):
+        """The front page asked for by a reader whose chosen language is another one: the
+        front page in that language. Only there, so that no other page depends on a
+        cookie (nginx passes ``/`` with the cookie by, docs/deploy.md)."""
+        if request.method not in ("GET", "HEAD") or request.path_info != FRONT_PAGE:
             return None
-        chosen = supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+        chosen = remembered_language(request)
         if not chosen or chosen == settings.LANGUAGE_CODE:
             return None
-        urlconf = getattr(request, "urlconf", None)
-        with translation.override(chosen):  # the prefix resolves in its own language only
-            if not is_valid_path(f"/{chosen}{request.path_info}", urlconf):
-                return None
         response = HttpResponseRedirect(f"/{chosen}{request.get_full_path()}")
-        patch_vary_headers(response, ("Cookie",))
+        patch_cache_control(response, private=True, max_age=0)
         return response
 
     def process_response(self, request, response):
         response = super().process_response(request, response)
-        if is_public_page(request.path_info) and not translation.get_language_from_path(request.path_info):
-            # The remembered choice can redirect an unprefixed page.
-            patch_vary_headers(response, ("Cookie",))
+        if is_public_page(request.path_info) and response.has_header("Vary"):
+            # Django varies unprefixed pages on Accept-Language; here the path alone decides.
+            kept = [v for v in cc_delim_re.split(response["Vary"]) if v.strip().lower() != "accept-language"]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
         return response
 
 

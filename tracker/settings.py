@@ -5,6 +5,8 @@ With nothing set it runs in development mode on a SQLite file. Production mode
 """
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +74,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole public pages per data version: 304s and stored pages answered before the
+    # middleware below run; Cache-Control for shared caches (tracker/pagecache.py).
+    "tracker.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's, plus ?lang= on the API and the remembered choice (tracker/locale.py).
     "tracker.locale.LocaleMiddleware",
@@ -125,6 +130,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def current_release():
+    """The deployed code's name: RELEASE, else the git commit, else "unreleased". It is in
+    every cache key and ETag, so a deploy never serves a page or value the old code stored."""
+    release = os.environ.get("RELEASE", "")
+    if release:
+        return release
+    git = shutil.which("git")
+    if git is None:
+        return "unreleased"
+    try:
+        found = subprocess.run(  # noqa: S603 - a fixed command, no input
+            [git, "rev-parse", "--short=12", "HEAD"], cwd=BASE_DIR, capture_output=True, text=True, timeout=5
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unreleased"
+    return found.stdout.strip() or "unreleased"
+
+
+RELEASE = current_release()
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Redis is optional at run time: while it is unreachable each process caches and
@@ -133,11 +159,27 @@ if REDIS_URL:
         "default": {
             "BACKEND": "tracker.cache_backend.DegradingRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tracker"),
+            "KEY_PREFIX": f"{os.environ.get('CACHE_KEY_PREFIX', 'tracker')}:{RELEASE}",
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": RELEASE}}
+
+# The data version keys every cached page and value (initiatives/cache.py). A process
+# keeps the number it read this long: another process's save shows there within it.
+DATA_VERSION_MEMO_SECONDS = float(os.environ.get("DATA_VERSION_MEMO_SECONDS", "1"))
+# The number published in the cache expires after this: the longest a publish lost
+# with its process (between commit and publish) could leave readers on the old one.
+DATA_VERSION_PUBLISHED_SECONDS = int(os.environ.get("DATA_VERSION_PUBLISHED_SECONDS", "10"))
+# Whole public pages (tracker/pagecache.py): kept this long at most under one version.
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", str(60 * 60)))
+# ... and the most recently served this many also in each process's memory (about 50 KB each).
+PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", "200"))
+# What shared caches (nginx, a CDN) are told: an analyst's save reaches readers behind
+# one within PAGE_CACHE_MAX_AGE seconds; for STALE_WHILE_REVALIDATE seconds after that
+# the old page may be served while one request fetches the new one (docs/deploy.md).
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "30"))
+PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("PAGE_CACHE_STALE_WHILE_REVALIDATE", "300"))
 
 # --- Authentication -------------------------------------------------------------
 

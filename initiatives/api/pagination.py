@@ -1,12 +1,13 @@
 """Page-number pagination that answers bad paging input with a 400, not a guess."""
 
 import re
+from functools import partial
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 
-from ..cache import CachedPaginator
+from ..cache import CachedPaginator, normalised_params, recognised_names
 
 POSITIVE_INT = re.compile(r"\A[0-9]{1,18}\Z")
 DIGITS = re.compile(r"\A[0-9]+\Z")
@@ -38,6 +39,20 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 }
             raise ValidationError({name: [message]})
         return value
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # Count and rows (plain .values() dicts) cached under the recognised, normalised
+        # parameters: the FilterSet's, as_of, lang and the page's own.
+        filterset_class = getattr(view, "filterset_class", None)
+        if filterset_class is not None:
+            names = recognised_names(filterset_class) | {"as_of", "lang"}
+            filters = normalised_params(request.query_params, names - {"ordering"})
+            state = (type(view).__name__, *sorted(view.kwargs.items()), *filters)
+            rows = (*state, *normalised_params(request.query_params, {"ordering"}))
+            self.django_paginator_class = partial(
+                CachedPaginator, count_parts=state, row_parts=rows, as_of=getattr(view, "as_of", None)
+            )
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
