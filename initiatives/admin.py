@@ -6,7 +6,7 @@ from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -42,6 +42,7 @@ from .models import (
     StatusUpdate,
     Theme,
 )
+from .preview import draft_preview
 from .resources import COLUMNS, REQUIRED_COLUMNS, StatusUpdateResource, run_import
 from .translation import TRANSLATED_LANGUAGES, translated, translation_columns
 from .vocabularies import Status
@@ -448,12 +449,35 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
                 name="initiatives_statusupdate_import_csv",
             ),
             path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="initiatives_statusupdate_preview",
+            ),
+            path(
                 "export-csv/",
                 self.admin_site.admin_view(self.export_csv_view),
                 name="initiatives_statusupdate_export_csv",
             ),
             *super().get_urls(),
         ]
+
+    def view_on_site(self, obj):
+        """A draft's "View on site" is its preview: the public page does not show it."""
+        if obj.published:
+            return obj.get_absolute_url()
+        return reverse("admin:initiatives_statusupdate_preview", args=[obj.pk])
+
+    def preview_view(self, request, object_id):
+        """The initiative's page as it will look with this draft published (staff
+        only: admin_view sends anyone else to the login page)."""
+        update = self.get_object(request, object_id)
+        if update is None:
+            raise Http404
+        if not self.has_view_permission(request, update):
+            raise PermissionDenied
+        if update.published:
+            return HttpResponseRedirect(update.get_absolute_url())
+        return draft_preview(request, update=update)
 
     def export_csv_view(self, request):
         """The updates of the changelist as filtered (drafts too), in the import's

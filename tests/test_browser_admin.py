@@ -108,6 +108,20 @@ def test_analyst_adds_a_draft_inline_then_cites_and_publishes_it(live_server, pa
     page.locator(".add-row a", has_text=re.compile("Add another citation", re.IGNORECASE)).click()
     choose_autocomplete(page, "id_citations-0-source", "Digital Code adopted")
     page.fill("#id_citations-0-quote", SOURCE_QUOTE)
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    # "View on site" on the draft: the initiative's page as it will look, marked as a preview.
+    page.locator("a.viewsitelink").click()
+    expect(page.locator(".preview-banner")).to_contain_text("Preview of a draft.")
+    entry = page.locator(f"#update-{update.pk}")
+    expect(entry).to_contain_text("Digital Code signed into law")
+    expect(entry).to_contain_text("Digital Code adopted")
+    expect(page.locator(".status-panel")).to_contain_text("Adopted")
+    expect(page.locator('meta[name="robots"]')).to_have_attribute("content", "noindex, nofollow")
+    shot(page, "draft-preview")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Back to editing the draft").click()
     page.check("#id_published")
     page.click("input[name=_save]")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
@@ -121,6 +135,7 @@ def test_analyst_adds_a_draft_inline_then_cites_and_publishes_it(live_server, pa
     assert [source.title for source in update.sources.all()] == ["Digital Code adopted"]
 
     page.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    expect(page.locator(".preview-banner")).to_have_count(0)
     entry = page.locator(".timeline-entry", has_text="Digital Code signed into law")
     expect(entry).to_contain_text("Adopted")
     expect(entry).to_contain_text("Digital Code adopted")
