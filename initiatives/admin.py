@@ -82,7 +82,7 @@ class MyDraftsFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "drafts":
-            return queryset.filter(author=request.user, published=False)
+            return queryset.drafts_by(request.user)
         if self.value() == "all":
             return queryset.filter(author=request.user)
         return queryset
@@ -562,10 +562,23 @@ def side_by_side(fields):
     return rows
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    """The start page's "overdue milestones", in full."""
+
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue"))]
+
+    def queryset(self, request, queryset):
+        return queryset.overdue() if self.value() == "yes" else queryset
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
     list_display = ["title", "initiative", "due", "achieved", "overdue"]
-    list_filter = ["initiative__kind", "due_on", "achieved_on"]
+    list_filter = [OverdueFilter, "initiative__kind", "due_on", "achieved_on"]
     list_select_related = ["initiative"]
     search_fields = [*translated("title"), "description", "initiative__title"]
     autocomplete_fields = ["initiative", "source"]

@@ -169,6 +169,16 @@ def test_two_analysts_and_a_milestone_conflict_lose_nothing(live_server, browser
     milestone.refresh_from_db()
     assert (milestone.title, milestone.due_on) == ("Renamed milestone", datetime.date(2026, 6, 30))
 
+    # The start page: both saves in everyone's change log, the milestone overdue.
+    first.goto(f"{live_server.url}/admin/")
+    changes = first.locator("#analyst-start .start-changes tbody tr", has_text="changed: milestone")
+    expect(changes.filter(has_text="first_analyst")).to_have_count(1)
+    expect(changes.filter(has_text="second_analyst")).to_have_count(1)
+    expect(first.locator("#analyst-start")).to_contain_text("Overdue milestones")
+    assert_no_sideways_scroll(first)
+    shot(first, "start-page")
+    assert_no_axe_violations(first)
+
 
 def test_csv_round_trip_in_the_browser_and_lists_that_fit_a_laptop(live_server, page, analysts_group, tmp_path):
     AnalystFactory(username="aigerim")
