@@ -135,9 +135,13 @@ class StaleFilter(admin.SimpleListFilter):
 
 
 class StatusUpdateInline(ConflictGuardedInline, admin.StackedInline):
+    """Newest first, new rows at the top, older rows folded to one line each
+    (a <details>), so a long history does not bury the page."""
+
     model = StatusUpdate
     form = StatusUpdateInlineAdminForm
     formset = StatusUpdateInlineFormSet
+    template = "admin/initiatives/edit_inline/newest_first.html"
     extra = 0
     ordering = ["-reported_on", "-created"]
     fields = [
@@ -158,6 +162,10 @@ class StatusUpdateInline(ConflictGuardedInline, admin.StackedInline):
         formset = super().get_formset(request, obj, **kwargs)
         formset.request_user = request.user
         return formset
+
+    class Media:
+        js = ["js/newest_first_inline.js"]
+        css = {"all": ["css/admin.css"]}
 
 
 class MilestoneInline(ConflictGuardedInline, admin.TabularInline):

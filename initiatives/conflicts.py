@@ -20,6 +20,8 @@ from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
+from .partialdates import PartialDatesMixin
+
 SEEN_VERSION = "seen_version"
 
 
@@ -237,7 +239,10 @@ class ConflictGuardMixin:
         return message
 
 
-class ConflictGuardedModelForm(ConflictGuardMixin, forms.ModelForm):
+class ConflictGuardedModelForm(ConflictGuardMixin, PartialDatesMixin, forms.ModelForm):
+    """Every admin form: guarded, with dates entered at their precision (their
+    stored values are settled before the guard compares them)."""
+
     seen_version = SeenVersionField()
 
 

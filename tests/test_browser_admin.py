@@ -91,19 +91,39 @@ def shot(page, name):
 def test_analyst_adds_a_draft_inline_then_cites_and_publishes_it(live_server, page, analysts_group):
     analyst = AnalystFactory(username="aigerim")
     initiative = InitiativeFactory(title="Digital Code")
+    for month in (1, 2, 3):
+        StatusUpdateFactory(
+            initiative=initiative,
+            reported_on=datetime.date(2024, month, 1),
+            headline=f"Earlier draft {month}",
+            published=False,
+        )
     SourceFactory(title="Digital Code adopted", publisher="Akorda")
     sign_in(page, live_server, "aigerim")
 
     page.goto(f"{live_server.url}/admin/initiatives/initiative/{initiative.pk}/change/")
+    # Newest first, the older updates folded to one line each.
+    expect(page.locator("#updates-group details[open]")).to_have_count(1)
+    expect(page.locator("#updates-group details:not([open])")).to_have_count(2)
+    assert_no_axe_violations(page, {"include": [["#updates-group"]]})
     page.locator(".add-row a", has_text=re.compile("Add another status update", re.IGNORECASE)).click()
-    page.fill("#id_updates-0-reported_on", "2025-06-01")
-    page.select_option("#id_updates-0-status", "adopted")
-    page.fill("#id_updates-0-progress", "20")
-    page.fill("#id_updates-0-headline", "Digital Code signed into law")
+    # The new row opens at the top, above the saved ones, numbered after them.
+    new_row = page.locator("#updates-group .new-rows #updates-3")
+    expect(new_row).to_be_visible()
+    expect(page.locator("#id_updates-3-reported_on")).to_be_focused()
+    assert new_row.bounding_box()["y"] < page.locator("#updates-0").bounding_box()["y"]
+    # Known to the month: typed as such, no made-up day.
+    page.fill("#id_updates-3-reported_on", "2025-06")
+    page.select_option("#id_updates-3-status", "adopted")
+    page.fill("#id_updates-3-progress", "20")
+    page.fill("#id_updates-3-headline", "Digital Code signed into law")
+    shot(page, "initiative-updates-inline")
+    page.locator("#updates-group").screenshot(path=str(SHOTS / "admin-initiative-updates-group.png"))
     page.click("input[name=_continue]")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
-    update = StatusUpdate.objects.get()
+    update = StatusUpdate.objects.get(headline="Digital Code signed into law")
+    assert (update.reported_on, update.reported_on_precision) == (datetime.date(2025, 6, 1), "month")
     page.goto(f"{live_server.url}/admin/initiatives/statusupdate/{update.pk}/change/")
     page.locator(".add-row a", has_text=re.compile("Add another citation", re.IGNORECASE)).click()
     choose_autocomplete(page, "id_citations-0-source", "Digital Code adopted")
