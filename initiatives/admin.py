@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .conflicts import ConflictGuardedAdmin, ConflictGuardedInline
 from .corrections import UNPUBLISH_REFUSED, deletion_refusal
+from .csvformat import COLUMNS, REQUIRED_COLUMNS, StatusUpdateResource, run_import
 from .dates import format_at_precision
 from .forms import (
     CitationInlineFormSet,
@@ -43,7 +44,6 @@ from .models import (
     Theme,
 )
 from .preview import draft_preview
-from .resources import COLUMNS, REQUIRED_COLUMNS, StatusUpdateResource, run_import
 from .translation import TRANSLATED_LANGUAGES, translated, translation_columns
 from .vocabularies import Status
 
