@@ -18,6 +18,7 @@ so a downloaded file imports as new rows.
 
 import csv
 import datetime
+import functools
 import io
 import re
 import unicodedata
@@ -169,11 +170,18 @@ class QuotesWidget(widgets.Widget):
 
     def __init__(self):
         super().__init__()
-        self.by_slug = None
+        self.by_slug = self.by_pk = None
+
+    def load(self):
+        """Every source, read once per file (with its text, to check quotes)."""
+        if self.by_slug is None:
+            sources = list(Source.objects.only("pk", "slug", "title", "text"))
+            self.by_slug = {source.slug: source for source in sources}
+            self.by_pk = {source.pk: source for source in sources}
+        return self
 
     def clean(self, value, row=None, **kwargs):
-        if self.by_slug is None:
-            self.by_slug = {source.slug: source for source in Source.objects.only("pk", "slug", "title", "text")}
+        self.load()
         citations, problems = [], []
         lines = [line.strip() for line in restore_formula(str(value or "")).splitlines() if line.strip()]
         for number, line in enumerate(lines, start=1):
@@ -235,11 +243,24 @@ def services():
 
 
 CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("pk"))
+# On import the sources come from the quotes column's one read of them, so each
+# stored citation is read bare, into a list (no queryset per update).
+STORED_CITATIONS = Prefetch(
+    "citations",
+    queryset=Citation.objects.only("pk", "update_id", "source_id", "quote").order_by("pk"),
+    to_attr="stored_citations",
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalised_quote(quote):
+    # Most rows of a file repeat their stored quotes: each distinct quote is normalised once.
+    return normalise(quote)
 
 
 def _comparable(name, value):
     if name == "quotes":
-        return tuple((source.pk, normalise(quote)) for source, quote in value)
+        return tuple((source.pk, _normalised_quote(quote)) for source, quote in value)
     return comparable(StatusUpdate._meta.get_field(name), value)
 
 
@@ -328,7 +349,8 @@ class StatusUpdateResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         ids = {int(value) for value in dataset["id"] if str(value or "").strip().isdigit()}
-        queryset = StatusUpdate.objects.filter(pk__in=ids).select_related("initiative").prefetch_related(CITATIONS)
+        # The initiative comes from the file's column (one read of all of them), not a join.
+        queryset = StatusUpdate.objects.filter(pk__in=ids).prefetch_related(STORED_CITATIONS)
         if kwargs.get("lock_rows"):
             # Nobody writes these rows between the version check and the save.
             queryset = queryset.select_for_update(of=("self",))
@@ -367,7 +389,8 @@ class StatusUpdateResource(resources.ModelResource):
     def after_init_instance(self, instance, new, row, **kwargs):
         self._original = None
         if not new:
-            stored = tuple((citation.source, citation.quote) for citation in instance.citations.all())
+            sources = self.fields["quotes"].widget.load().by_pk
+            stored = tuple((sources[citation.source_id], citation.quote) for citation in instance.stored_citations)
             self._original = self._snapshot(instance, citations=stored)
             self._refuse_if_changed_since_export(instance, row)
 
