@@ -168,15 +168,14 @@ class StatusUpdateInline(ConflictGuardedInline, admin.StackedInline):
         css = {"all": ["css/admin.css"]}
 
 
-class MilestoneInline(ConflictGuardedInline, admin.TabularInline):
+class MilestoneInline(ConflictGuardedInline, admin.StackedInline):
+    # Stacked: as a table row its eight fields were 1,900 px wide on a 1366 px laptop.
     model = Milestone
     extra = 0
     fields = [
-        *translated("title"),
-        "due_on",
-        "due_on_precision",
-        "achieved_on",
-        "achieved_on_precision",
+        tuple(translated("title")),
+        ("due_on", "due_on_precision"),
+        ("achieved_on", "achieved_on_precision"),
         "source",
     ]
     autocomplete_fields = ["source"]

@@ -22,6 +22,7 @@ from initiatives.models import StatusUpdate
 from .factories import (
     SOURCE_QUOTE,
     AnalystFactory,
+    CitationFactory,
     InitiativeFactory,
     MilestoneFactory,
     SourceFactory,
@@ -118,6 +119,7 @@ def test_analyst_adds_a_draft_inline_then_cites_and_publishes_it(live_server, pa
     page.fill("#id_updates-3-progress", "20")
     page.fill("#id_updates-3-headline", "Digital Code signed into law")
     shot(page, "initiative-updates-inline")
+    assert_no_sideways_scroll(page)
     page.locator("#updates-group").screenshot(path=str(SHOTS / "admin-initiative-updates-group.png"))
     page.click("input[name=_continue]")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
@@ -181,6 +183,7 @@ def test_two_analysts_and_a_milestone_conflict_lose_nothing(live_server, browser
     expect(second.locator("#id_milestones-0-title")).to_have_value("Renamed milestone")
     expect(second.locator("#id_milestones-0-due_on")).to_have_value("2026-06-30")
     shot(second, "milestone-conflict")
+    assert_no_sideways_scroll(second)
     # The refusal this issue added; the page's select2 widgets are Django's own
     # (their empty placeholders fail aria-input-field-name).
     assert_no_axe_violations(second, {"include": [[".errornote"], ["#milestones-group .errorlist"]]})
@@ -212,6 +215,9 @@ def test_csv_round_trip_in_the_browser_and_lists_that_fit_a_laptop(live_server, 
         )
         for n in range(4)
     ]
+    # The newest is published: changing it takes a revision note, as in the admin.
+    CitationFactory(update=updates[-1], source=SourceFactory())
+    StatusUpdate.objects.filter(pk=updates[-1].pk).update(published=True)
     sign_in(page, live_server, "aigerim", "/admin/initiatives/statusupdate/")
     assert_no_sideways_scroll(page)
     shot(page, "statusupdate-changelist")
@@ -224,7 +230,10 @@ def test_csv_round_trip_in_the_browser_and_lists_that_fit_a_laptop(live_server, 
     with path.open(newline="") as file:
         reader = csv.DictReader(file)
         header, rows = reader.fieldnames, list(reader)
+    # Newest first: row 0 is the published update.
+    assert rows[0]["published"] == "true"
     rows[0]["status"], rows[0]["progress"] = "stalled", "5"
+    rows[0]["revision_note"] = "Stalled since May, as the ministry reported."
     rows[1]["headline_kk"] = "Жаңарту"
     rows.append(
         {
@@ -248,6 +257,7 @@ def test_csv_round_trip_in_the_browser_and_lists_that_fit_a_laptop(live_server, 
     expect(page.locator("#import-preview tr.import-created")).to_have_count(1)
     expect(page.locator("#import-preview")).to_contain_text("status: In progress → Stalled")
     shot(page, "csv-dry-run")
+    assert_no_sideways_scroll(page)
     assert_no_axe_violations(page)
     assert not StatusUpdate.objects.filter(headline="Added in the spreadsheet").exists()
 
@@ -255,10 +265,28 @@ def test_csv_round_trip_in_the_browser_and_lists_that_fit_a_laptop(live_server, 
     expect(page.locator(".messagelist")).to_contain_text("Imported: 1 created, 2 changed, 2 unchanged.")
     changed = StatusUpdate.objects.get(pk=rows[0]["id"])
     assert (changed.status, changed.progress) == ("stalled", 5)
+    assert changed.revision_note == "Stalled since May, as the ministry reported."
+    assert changed.revised_on == datetime.date.today()
     assert StatusUpdate.objects.get(pk=rows[1]["id"]).headline_kk == "Жаңарту"
     assert StatusUpdate.objects.filter(headline="Added in the spreadsheet").exists()
     assert len(updates) == 4
 
-    for path in ["/admin/initiatives/statusupdate/", "/admin/initiatives/initiative/", "/admin/initiatives/milestone/"]:
-        page.goto(f"{live_server.url}{path}")
+    # Every list of the tracker's admin fits the laptop, and the filtered lists the
+    # start page links to.
+    for model in [
+        "statusupdate",
+        "initiative",
+        "milestone",
+        "source",
+        "organisation",
+        "theme",
+        "initiativeorganisation",
+        "initiativecountry",
+        "initiativerelation",
+        "externallink",
+    ]:
+        page.goto(f"{live_server.url}/admin/initiatives/{model}/")
+        assert_no_sideways_scroll(page)
+    for path in ["initiative/?stale=yes&o=5", "milestone/?overdue=yes", "statusupdate/?mine=drafts"]:
+        page.goto(f"{live_server.url}/admin/initiatives/{path}")
         assert_no_sideways_scroll(page)
