@@ -19,7 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .conflicts import ConflictGuardedAdmin, ConflictGuardedInline
+from .conflicts import SEEN_VERSION, ConflictGuardedAdmin, ConflictGuardedInline, ParentVersionedRowForm
 from .corrections import UNPUBLISH_REFUSED, deletion_refusal
 from .csvformat import COLUMNS, REQUIRED_COLUMNS, StatusUpdateResource, run_import
 from .dates import format_at_precision
@@ -296,10 +296,11 @@ class CitationInline(admin.StackedInline):
     """The evidence: each quote is checked against its source's archived text."""
 
     model = Citation
+    form = ParentVersionedRowForm
     formset = CitationInlineFormSet
     extra = 0
     min_num = 0
-    fields = ["source", "quote", translation_columns("quote"), "paragraph"]
+    fields = ["source", "quote", translation_columns("quote"), "paragraph", SEEN_VERSION]
     autocomplete_fields = ["source"]
 
 
