@@ -127,8 +127,8 @@ def main():
         from bench.api_bench import machine
         from bench.results import write_section
         from initiatives import services
+        from initiatives.csvformat import StatusUpdateResource, run_import
         from initiatives.models import StatusUpdate
-        from initiatives.resources import StatusUpdateResource, run_import
 
         fill(args.rows - args.rows // 20)
         export_seconds, export_cpu, dataset = best_of(

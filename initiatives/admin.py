@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -20,8 +20,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .conflicts import ConflictGuardedAdmin, ConflictGuardedInline
+from .conflicts import SEEN_VERSION, ConflictGuardedAdmin, ConflictGuardedInline, ParentVersionedRowForm
 from .corrections import UNPUBLISH_REFUSED, deletion_refusal
+from .csvformat import COLUMNS, REQUIRED_COLUMNS, StatusUpdateResource, run_import
 from .dates import format_at_precision
 from .forms import (
     CitationInlineFormSet,
@@ -43,7 +44,7 @@ from .models import (
     StatusUpdate,
     Theme,
 )
-from .resources import COLUMNS, REQUIRED_COLUMNS, StatusUpdateResource, run_import
+from .preview import draft_preview
 from .translation import TRANSLATED_LANGUAGES, translated, translation_columns
 from .vocabularies import Status
 
@@ -82,7 +83,7 @@ class MyDraftsFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "drafts":
-            return queryset.filter(author=request.user, published=False)
+            return queryset.drafts_by(request.user)
         if self.value() == "all":
             return queryset.filter(author=request.user)
         return queryset
@@ -160,9 +161,13 @@ class StaleFilter(admin.SimpleListFilter):
 
 
 class StatusUpdateInline(ConflictGuardedInline, admin.StackedInline):
+    """Newest first, new rows at the top, older rows folded to one line each
+    (a <details>), so a long history does not bury the page."""
+
     model = StatusUpdate
     form = StatusUpdateInlineAdminForm
     formset = StatusUpdateInlineFormSet
+    template = "admin/initiatives/edit_inline/newest_first.html"
     extra = 0
     ordering = ["-reported_on", "-created"]
     fields = [
@@ -184,16 +189,19 @@ class StatusUpdateInline(ConflictGuardedInline, admin.StackedInline):
         formset.request_user = request.user
         return formset
 
+    class Media:
+        js = ["js/newest_first_inline.js"]
+        css = {"all": ["css/admin.css"]}
 
-class MilestoneInline(ConflictGuardedInline, admin.TabularInline):
+
+class MilestoneInline(ConflictGuardedInline, admin.StackedInline):
+    # Stacked: as a table row its eight fields were 1,900 px wide on a 1366 px laptop.
     model = Milestone
     extra = 0
     fields = [
-        *translated("title"),
-        "due_on",
-        "due_on_precision",
-        "achieved_on",
-        "achieved_on_precision",
+        tuple(translated("title")),
+        ("due_on", "due_on_precision"),
+        ("achieved_on", "achieved_on_precision"),
         "source",
     ]
     autocomplete_fields = ["source"]
@@ -314,10 +322,11 @@ class CitationInline(admin.StackedInline):
     """The evidence: each quote is checked against its source's archived text."""
 
     model = Citation
+    form = ParentVersionedRowForm
     formset = CitationInlineFormSet
     extra = 0
     min_num = 0
-    fields = ["source", "quote", translation_columns("quote"), "paragraph"]
+    fields = ["source", "quote", translation_columns("quote"), "paragraph", SEEN_VERSION]
     autocomplete_fields = ["source"]
 
 
@@ -483,12 +492,35 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
                 name="initiatives_statusupdate_import_csv",
             ),
             path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="initiatives_statusupdate_preview",
+            ),
+            path(
                 "export-csv/",
                 self.admin_site.admin_view(self.export_csv_view),
                 name="initiatives_statusupdate_export_csv",
             ),
             *super().get_urls(),
         ]
+
+    def view_on_site(self, obj):
+        """A draft's "View on site" is its preview: the public page does not show it."""
+        if obj.published:
+            return obj.get_absolute_url()
+        return reverse("admin:initiatives_statusupdate_preview", args=[obj.pk])
+
+    def preview_view(self, request, object_id):
+        """The initiative's page as it will look with this draft published (staff
+        only: admin_view sends anyone else to the login page)."""
+        update = self.get_object(request, object_id)
+        if update is None:
+            raise Http404
+        if not self.has_view_permission(request, update):
+            raise PermissionDenied
+        if update.published:
+            return HttpResponseRedirect(update.get_absolute_url())
+        return draft_preview(request, update=update)
 
     def export_csv_view(self, request):
         """The updates of the changelist as filtered (drafts too), in the import's
@@ -573,10 +605,23 @@ def side_by_side(fields):
     return rows
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    """The start page's "overdue milestones", in full."""
+
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue"))]
+
+    def queryset(self, request, queryset):
+        return queryset.overdue() if self.value() == "yes" else queryset
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
     list_display = ["title", "initiative", "due", "achieved", "overdue"]
-    list_filter = ["initiative__kind", "due_on", "achieved_on"]
+    list_filter = [OverdueFilter, "initiative__kind", "due_on", "achieved_on"]
     list_select_related = ["initiative"]
     search_fields = [*translated("title"), "description", "initiative__title"]
     autocomplete_fields = ["initiative", "source"]

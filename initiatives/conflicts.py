@@ -20,6 +20,8 @@ from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
+from .partialdates import PartialDatesMixin
+
 SEEN_VERSION = "seen_version"
 
 
@@ -237,7 +239,10 @@ class ConflictGuardMixin:
         return message
 
 
-class ConflictGuardedModelForm(ConflictGuardMixin, forms.ModelForm):
+class ConflictGuardedModelForm(ConflictGuardMixin, PartialDatesMixin, forms.ModelForm):
+    """Every admin form: guarded, with dates entered at their precision (their
+    stored values are settled before the guard compares them)."""
+
     seen_version = SeenVersionField()
 
 
@@ -310,3 +315,103 @@ class ConflictGuardedInline:
 
     def get_fieldsets(self, request, obj=None):
         return _with_seen_version(super().get_fieldsets(request, obj))
+
+
+# --- Rows audited as part of their parent (a status update's citations) ---------------
+
+
+class ParentVersionedRowForm(forms.ModelForm):
+    """An inline row with no audit trail of its own, audited with its parent (a
+    citation is part of what its status update says, and lands in the update's
+    record). The parent's version the editor saw travels with the row; an edited
+    or deleted row is refused when the row was changed since, by a save recorded
+    in a newer parent version. The refusal names both versions and re-shows the
+    row with theirs, keeping the fields this editor changed."""
+
+    seen_version = SeenVersionField()
+    #: The foreign key to the parent, and the parent's historical m2m that copies the rows.
+    parent_field = "update"
+    parent_history_rows = "sources"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk and self.has_changed():
+            self._refuse_if_changed_since_seen()
+        return cleaned_data
+
+    def has_changed(self):
+        return not getattr(self, "untouched_since_seen", False) and super().has_changed()
+
+    def _refuse_if_changed_since_seen(self):
+        parent_model = self._meta.model._meta.get_field(self.parent_field).related_model
+        parent_id = getattr(self.instance, f"{self.parent_field}_id")
+        current_version = latest_versions(parent_model, [parent_id]).get(parent_id)
+        raw = self.data.get(self.add_prefix(SEEN_VERSION), "")
+        seen_version = int(raw) if str(raw).isdigit() else None
+        if current_version is None or current_version == seen_version:
+            return
+        names = [field.name for field in self._meta.model._meta.concrete_fields if field.name in self.fields]
+        stored = self._meta.model._default_manager.filter(pk=self.instance.pk).first()
+        rows = getattr(parent_model.history.model, self.parent_history_rows).model
+        seen = rows.objects.filter(history_id=seen_version, id=self.instance.pk).first() if seen_version else None
+        if stored is None or (seen is not None and _row_values(seen, names) == _row_values(stored, names)):
+            return
+        yours = {name: getattr(self.cleaned_data.get(name), "pk", self.cleaned_data.get(name)) for name in names}
+        if seen is not None and all(
+            yours[name] == value for name, value in _row_values(seen, names).items() if name in self.changed_data
+        ):
+            # Untouched here: the form differs from the row only by the colleague's
+            # change, and saving the stale copy would undo it.
+            self.untouched_since_seen = True
+            return
+        newer = parent_model.history.filter(id=parent_id, history_id__gt=seen_version or 0).select_related(
+            "history_user"
+        )
+        editors = list(dict.fromkeys(_editor_name(record.history_user) for record in newer))
+        self.data = self.data.copy()
+        self.data[self.add_prefix(SEEN_VERSION)] = str(current_version)
+        for name, value in _row_values(stored, names).items():
+            if name not in self.changed_data:
+                self.data[self.add_prefix(name)] = "" if value is None else str(value)
+        when = max(record.history_date for record in newer) if newer else timezone.now()
+        self.add_error(
+            None,
+            gettext(
+                "%(who)s changed this %(model)s at %(when)s, after you opened it (theirs: “%(theirs)s”; yours: "
+                "“%(yours)s”). Your changes were not saved. The form now shows their changes together with yours. "
+                "Check it and save again."
+            )
+            % {
+                "who": get_text_list(editors, gettext("and")),
+                "model": self._meta.model._meta.verbose_name,
+                "when": date_format(timezone.localtime(when), "DATETIME_FORMAT"),
+                "theirs": Truncator(str(stored)).chars(120),
+                "yours": Truncator(_described(stored, yours)).chars(120),
+            },
+        )
+
+
+def _row_values(row, names):
+    """The row's values by form field name (a foreign key as its id)."""
+    return {name: getattr(row, row._meta.get_field(name).attname) for name in names}
+
+
+def _described(stored, values):
+    """``str()`` of the stored row with the editor's values (by field name; a
+    foreign key as its id)."""
+    copy = type(stored)(**{field.attname: getattr(stored, field.attname) for field in stored._meta.concrete_fields})
+    for name, value in values.items():
+        setattr(copy, copy._meta.get_field(name).attname, value)
+    return str(copy)
+
+
+class ParentVersionedInlineFormSet(forms.BaseInlineFormSet):
+    """Rows of one parent: the parent's version read once for all of them."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if self.instance.pk:
+            if not hasattr(self, "_parent_version"):
+                self._parent_version = latest_versions(type(self.instance), [self.instance.pk]).get(self.instance.pk)
+            form.fields[SEEN_VERSION].initial = self._parent_version or ""
+        return form

@@ -30,9 +30,9 @@ from django.views import View
 
 from .cache import data_version
 from .corrections import word_as_on
-from .csvformat import SOURCE_ID_SEPARATOR, STATUS_UPDATE_COLUMNS, neutralise_formula
+from .csvformat import PUBLIC_COLUMNS, neutralise_formula, quotes_cell
 from .filters import InitiativeFilter, StatusUpdateFilter, filter_state
-from .models import Initiative, InitiativeCountry, Source, StatusUpdate, Theme
+from .models import Initiative, InitiativeCountry, StatusUpdate, Theme
 from .querysets import resolve_as_of
 from .views import AsOfMixin
 from .vocabularies import Status
@@ -192,28 +192,21 @@ class InitiativeCsvView(CsvExportView):
 
 
 class UpdateCsvView(CsvExportView):
-    """The import format (csvformat): headline and body are the English source text in
-    every language, so that a file exported and edited imports back as it is."""
+    """The import's columns (csvformat.PUBLIC_COLUMNS), with each update's quoted
+    evidence: headline, body and quotes are the English source text in every
+    language, so that a downloaded file imports back as it is."""
 
     filterset_class = StatusUpdateFilter
     filename = "status-updates.csv"
-    columns = STATUS_UPDATE_COLUMNS
+    columns = PUBLIC_COLUMNS
 
     def get_queryset(self):
-        sources = Source.objects.as_of(self.as_of).only("pk").order_by("pk")
-        return StatusUpdate.objects.for_timeline(self.as_of, citations=False).prefetch_related(
-            Prefetch("sources", queryset=sources)
-        )
+        return StatusUpdate.objects.for_timeline(self.as_of)
 
     def row(self, obj):
         # On a past date, an update revised later reads as it did then: a query for each
         # such row only (the export streams in chunks).
-        word_as_on([obj], self.as_of, citations_attr="citations_then")
-        sources = (
-            sorted({citation.source_id for citation in obj.citations_then})
-            if hasattr(obj, "citations_then")
-            else [source.pk for source in obj.sources.all()]
-        )
+        word_as_on([obj], self.as_of, citations_attr="citation_list")
         values = {
             "initiative": obj.initiative.slug,
             "reported_on": obj.reported_on.isoformat(),
@@ -222,7 +215,7 @@ class UpdateCsvView(CsvExportView):
             "progress": "" if obj.progress is None else obj.progress,
             "headline": obj.headline,
             "body": obj.body,
-            "sources": SOURCE_ID_SEPARATOR.join(str(pk) for pk in sources),
+            "quotes": quotes_cell(obj.citation_list),
             "published": _bool(obj.published),
         }
         return [values[column] for column in self.columns]

@@ -8,7 +8,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .conflicts import ConflictGuardedInlineFormSet, ConflictGuardedModelForm
+from .conflicts import ConflictGuardedInlineFormSet, ConflictGuardedModelForm, ParentVersionedInlineFormSet
 from .corrections import PUBLIC_FIELDS, UNPUBLISH_REFUSED, deletion_refusal, ever_published
 from .models import Initiative, StatusUpdate
 
@@ -128,9 +128,10 @@ class StatusUpdateInlineAdminForm(StatusUpdateAdminForm):
         return cleaned_data
 
 
-class CitationInlineFormSet(forms.BaseInlineFormSet):
+class CitationInlineFormSet(ParentVersionedInlineFormSet):
     """An update's citations: a published update keeps at least one, and once
-    published its evidence changes only with a revision note."""
+    published its evidence changes only with a revision note. Each edited row is
+    guarded against a colleague's change (conflicts.ParentVersionedRowForm)."""
 
     def clean(self):
         super().clean()

@@ -173,6 +173,10 @@ class StatusUpdateQuerySet(KnownDatesQuerySet):
         )
         return self.prefetch_related(models.Prefetch("citations", queryset=citations, to_attr="citation_list"))
 
+    def drafts_by(self, user):
+        """The drafts ``user`` wrote: the admin's "My drafts" and the start page."""
+        return self.filter(author=user, published=False)
+
     def standing(self, as_of=None):
         """Published updates not withdrawn by the date: the ones a status rests on.
         A withdrawn update stays on the timeline, marked, but no longer counts."""

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from .corrections import deletion_refusal
+from .csvformat import run_import
+from .evidence import normalise
 from .models import Citation, StatusUpdate
-from .resources import run_import
 
 
 @dataclass
@@ -127,8 +128,21 @@ def revise_update(*, update, note, user, changes=None, citations=None):
 
 
 def replace_citations(*, update, citations):
-    """Replace the update's citations with (source, quote) pairs, each checked."""
-    new = [Citation(update=update, source=source, quote=quote) for source, quote in citations]
+    """Replace the update's citations with (source, quote) pairs, each checked; a
+    quote that stays keeps its translations."""
+    kept = {(citation.source_id, normalise(citation.quote)): citation for citation in update.citations.all()}
+    new = []
+    for source, quote in citations:
+        previous = kept.get((source.pk, normalise(quote)))
+        new.append(
+            Citation(
+                update=update,
+                source=source,
+                quote=quote,
+                quote_ru=previous.quote_ru if previous else "",
+                quote_kk=previous.quote_kk if previous else "",
+            )
+        )
     for citation in new:
         citation.full_clean(exclude=["update"])
     update.citations.all().delete()

@@ -20,7 +20,14 @@ from initiatives.models import (
 )
 from initiatives.vocabularies import Role, Status
 
-from .factories import InitiativeFactory, MilestoneFactory, OrganisationFactory, StatusUpdateFactory
+from .factories import (
+    CitationFactory,
+    InitiativeFactory,
+    MilestoneFactory,
+    OrganisationFactory,
+    SourceFactory,
+    StatusUpdateFactory,
+)
 from .test_admin import change_url, form_data, make, two_analysts
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +214,67 @@ def test_a_draft_edited_meanwhile_by_a_script_is_refused_naming_a_script():
     refused = first.post(change_url(update), data)
 
     assert "a script changed headline" in refused.content.decode()
+
+
+# --- Citation rows: audited with their status update ----------------------------------------
+
+PASSAGES = "First paragraph here.\n\nSecond paragraph says alpha beta gamma.\n\nThird one delta."
+
+
+@pytest.fixture
+def cited_draft():
+    update = StatusUpdateFactory(published=False, headline="Original headline")
+    CitationFactory(update=update, source=SourceFactory(text=PASSAGES), quote="alpha beta gamma")
+    return update
+
+
+def test_two_analysts_editing_one_citation_the_second_is_refused_and_loses_nothing(cited_draft):
+    url = change_url(cited_draft)
+    first, second = two_analysts()
+    first_data, second_data = form_data(first.get(url)), form_data(second.get(url))
+
+    first_data["citations-0-quote"] = "Second paragraph says alpha"
+    assert first.post(url, first_data).status_code == 302
+    second_data["citations-0-quote"] = "Third one delta"
+    response = second.post(url, second_data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "first_analyst changed this citation" in html
+    assert "Second paragraph says alpha" in html and "Third one delta" in html
+    assert list(cited_draft.citations.values_list("quote", flat=True)) == ["Second paragraph says alpha"]
+    # Saving the re-shown form again is a deliberate choice of this analyst's quote.
+    assert second.post(url, form_data(response)).status_code == 302
+    assert list(cited_draft.citations.values_list("quote", flat=True)) == ["Third one delta"]
+
+
+def test_a_citation_edited_while_a_colleague_changed_the_headline_keeps_both(cited_draft):
+    url = change_url(cited_draft)
+    first, second = two_analysts()
+    first_data, second_data = form_data(first.get(url)), form_data(second.get(url))
+
+    first_data["headline"] = "Their headline"
+    assert first.post(url, first_data).status_code == 302
+    second_data["citations-0-quote"] = "Third one delta"
+    assert second.post(url, second_data).status_code == 302
+
+    cited_draft.refresh_from_db()
+    assert cited_draft.headline == "Their headline"
+    assert list(cited_draft.citations.values_list("quote", flat=True)) == ["Third one delta"]
+
+
+def test_adding_a_citation_never_conflicts_nor_undoes_a_colleagues_edit_of_another(cited_draft):
+    url = change_url(cited_draft)
+    first, second = two_analysts()
+    first_data, second_data = form_data(first.get(url)), form_data(second.get(url))
+
+    first_data["citations-0-quote"] = "Second paragraph says alpha"
+    assert first.post(url, first_data).status_code == 302
+    source = cited_draft.citations.get().source
+    second_data.update(
+        {"citations-TOTAL_FORMS": "2", "citations-1-source": str(source.pk), "citations-1-quote": "Third one delta"}
+    )
+    assert second.post(url, second_data).status_code == 302
+
+    quotes = sorted(cited_draft.citations.values_list("quote", flat=True))
+    assert quotes == ["Second paragraph says alpha", "Third one delta"]

@@ -22,6 +22,7 @@ from initiatives.models import StatusUpdate
 from .factories import (
     SOURCE_QUOTE,
     AnalystFactory,
+    CitationFactory,
     InitiativeFactory,
     MilestoneFactory,
     SourceFactory,
@@ -91,23 +92,58 @@ def shot(page, name):
 def test_analyst_adds_a_draft_inline_then_cites_and_publishes_it(live_server, page, analysts_group):
     analyst = AnalystFactory(username="aigerim")
     initiative = InitiativeFactory(title="Digital Code")
+    for month in (1, 2, 3):
+        StatusUpdateFactory(
+            initiative=initiative,
+            reported_on=datetime.date(2024, month, 1),
+            headline=f"Earlier draft {month}",
+            published=False,
+        )
     SourceFactory(title="Digital Code adopted", publisher="Akorda")
     sign_in(page, live_server, "aigerim")
 
     page.goto(f"{live_server.url}/admin/initiatives/initiative/{initiative.pk}/change/")
+    # Newest first, the older updates folded to one line each.
+    expect(page.locator("#updates-group details[open]")).to_have_count(1)
+    expect(page.locator("#updates-group details:not([open])")).to_have_count(2)
+    assert_no_axe_violations(page, {"include": [["#updates-group"]]})
     page.locator(".add-row a", has_text=re.compile("Add another status update", re.IGNORECASE)).click()
-    page.fill("#id_updates-0-reported_on", "2025-06-01")
-    page.select_option("#id_updates-0-status", "adopted")
-    page.fill("#id_updates-0-progress", "20")
-    page.fill("#id_updates-0-headline", "Digital Code signed into law")
+    # The new row opens at the top, above the saved ones, numbered after them.
+    new_row = page.locator("#updates-group .new-rows #updates-3")
+    expect(new_row).to_be_visible()
+    expect(page.locator("#id_updates-3-reported_on")).to_be_focused()
+    assert new_row.bounding_box()["y"] < page.locator("#updates-0").bounding_box()["y"]
+    # Known to the month: typed as such, no made-up day.
+    page.fill("#id_updates-3-reported_on", "2025-06")
+    page.select_option("#id_updates-3-status", "adopted")
+    page.fill("#id_updates-3-progress", "20")
+    page.fill("#id_updates-3-headline", "Digital Code signed into law")
+    shot(page, "initiative-updates-inline")
+    assert_no_sideways_scroll(page)
+    page.locator("#updates-group").screenshot(path=str(SHOTS / "admin-initiative-updates-group.png"))
     page.click("input[name=_continue]")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
-    update = StatusUpdate.objects.get()
+    update = StatusUpdate.objects.get(headline="Digital Code signed into law")
+    assert (update.reported_on, update.reported_on_precision) == (datetime.date(2025, 6, 1), "month")
     page.goto(f"{live_server.url}/admin/initiatives/statusupdate/{update.pk}/change/")
     page.locator(".add-row a", has_text=re.compile("Add another citation", re.IGNORECASE)).click()
     choose_autocomplete(page, "id_citations-0-source", "Digital Code adopted")
     page.fill("#id_citations-0-quote", SOURCE_QUOTE)
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    # "View on site" on the draft: the initiative's page as it will look, marked as a preview.
+    page.locator("a.viewsitelink").click()
+    expect(page.locator(".preview-banner")).to_contain_text("Preview of a draft.")
+    entry = page.locator(f"#update-{update.pk}")
+    expect(entry).to_contain_text("Digital Code signed into law")
+    expect(entry).to_contain_text("Digital Code adopted")
+    expect(page.locator(".status-panel")).to_contain_text("Adopted")
+    expect(page.locator('meta[name="robots"]')).to_have_attribute("content", "noindex, nofollow")
+    shot(page, "draft-preview")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Back to editing the draft").click()
     page.check("#id_published")
     page.click("input[name=_save]")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
@@ -121,6 +157,7 @@ def test_analyst_adds_a_draft_inline_then_cites_and_publishes_it(live_server, pa
     assert [source.title for source in update.sources.all()] == ["Digital Code adopted"]
 
     page.goto(f"{live_server.url}{initiative.get_absolute_url()}")
+    expect(page.locator(".preview-banner")).to_have_count(0)
     entry = page.locator(".timeline-entry", has_text="Digital Code signed into law")
     expect(entry).to_contain_text("Adopted")
     expect(entry).to_contain_text("Digital Code adopted")
@@ -146,6 +183,7 @@ def test_two_analysts_and_a_milestone_conflict_lose_nothing(live_server, browser
     expect(second.locator("#id_milestones-0-title")).to_have_value("Renamed milestone")
     expect(second.locator("#id_milestones-0-due_on")).to_have_value("2026-06-30")
     shot(second, "milestone-conflict")
+    assert_no_sideways_scroll(second)
     # The refusal this issue added; the page's select2 widgets are Django's own
     # (their empty placeholders fail aria-input-field-name).
     assert_no_axe_violations(second, {"include": [[".errornote"], ["#milestones-group .errorlist"]]})
@@ -153,6 +191,16 @@ def test_two_analysts_and_a_milestone_conflict_lose_nothing(live_server, browser
     expect(second.locator(".messagelist")).to_contain_text("was changed successfully")
     milestone.refresh_from_db()
     assert (milestone.title, milestone.due_on) == ("Renamed milestone", datetime.date(2026, 6, 30))
+
+    # The start page: both saves in everyone's change log, the milestone overdue.
+    first.goto(f"{live_server.url}/admin/")
+    changes = first.locator("#analyst-start .start-changes tbody tr", has_text="changed: milestone")
+    expect(changes.filter(has_text="first_analyst")).to_have_count(1)
+    expect(changes.filter(has_text="second_analyst")).to_have_count(1)
+    expect(first.locator("#analyst-start")).to_contain_text("Overdue milestones")
+    assert_no_sideways_scroll(first)
+    shot(first, "start-page")
+    assert_no_axe_violations(first)
 
 
 def test_csv_round_trip_in_the_browser_and_lists_that_fit_a_laptop(live_server, page, analysts_group, tmp_path):
@@ -167,6 +215,9 @@ def test_csv_round_trip_in_the_browser_and_lists_that_fit_a_laptop(live_server, 
         )
         for n in range(4)
     ]
+    # The newest is published: changing it takes a revision note, as in the admin.
+    CitationFactory(update=updates[-1], source=SourceFactory())
+    StatusUpdate.objects.filter(pk=updates[-1].pk).update(published=True)
     sign_in(page, live_server, "aigerim", "/admin/initiatives/statusupdate/")
     assert_no_sideways_scroll(page)
     shot(page, "statusupdate-changelist")
@@ -179,7 +230,10 @@ def test_csv_round_trip_in_the_browser_and_lists_that_fit_a_laptop(live_server, 
     with path.open(newline="") as file:
         reader = csv.DictReader(file)
         header, rows = reader.fieldnames, list(reader)
+    # Newest first: row 0 is the published update.
+    assert rows[0]["published"] == "true"
     rows[0]["status"], rows[0]["progress"] = "stalled", "5"
+    rows[0]["revision_note"] = "Stalled since May, as the ministry reported."
     rows[1]["headline_kk"] = "Жаңарту"
     rows.append(
         {
@@ -203,6 +257,7 @@ def test_csv_round_trip_in_the_browser_and_lists_that_fit_a_laptop(live_server, 
     expect(page.locator("#import-preview tr.import-created")).to_have_count(1)
     expect(page.locator("#import-preview")).to_contain_text("status: In progress → Stalled")
     shot(page, "csv-dry-run")
+    assert_no_sideways_scroll(page)
     assert_no_axe_violations(page)
     assert not StatusUpdate.objects.filter(headline="Added in the spreadsheet").exists()
 
@@ -210,10 +265,28 @@ def test_csv_round_trip_in_the_browser_and_lists_that_fit_a_laptop(live_server, 
     expect(page.locator(".messagelist")).to_contain_text("Imported: 1 created, 2 changed, 2 unchanged.")
     changed = StatusUpdate.objects.get(pk=rows[0]["id"])
     assert (changed.status, changed.progress) == ("stalled", 5)
+    assert changed.revision_note == "Stalled since May, as the ministry reported."
+    assert changed.revised_on == datetime.date.today()
     assert StatusUpdate.objects.get(pk=rows[1]["id"]).headline_kk == "Жаңарту"
     assert StatusUpdate.objects.filter(headline="Added in the spreadsheet").exists()
     assert len(updates) == 4
 
-    for path in ["/admin/initiatives/statusupdate/", "/admin/initiatives/initiative/", "/admin/initiatives/milestone/"]:
-        page.goto(f"{live_server.url}{path}")
+    # Every list of the tracker's admin fits the laptop, and the filtered lists the
+    # start page links to.
+    for model in [
+        "statusupdate",
+        "initiative",
+        "milestone",
+        "source",
+        "organisation",
+        "theme",
+        "initiativeorganisation",
+        "initiativecountry",
+        "initiativerelation",
+        "externallink",
+    ]:
+        page.goto(f"{live_server.url}/admin/initiatives/{model}/")
+        assert_no_sideways_scroll(page)
+    for path in ["initiative/?stale=yes&o=5", "milestone/?overdue=yes", "statusupdate/?mine=drafts"]:
+        page.goto(f"{live_server.url}/admin/initiatives/{path}")
         assert_no_sideways_scroll(page)

@@ -10,6 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from alerts.models import Event, EventType
+from initiatives.csvformat import COLUMNS, PUBLIC_COLUMNS
 from initiatives.models import StatusUpdate
 from initiatives.vocabularies import Status
 
@@ -245,7 +247,8 @@ def test_changing_a_quote_is_a_change_and_keeps_translations_of_kept_quotes(clie
     preview = dry_run(client_, header, rows)
     report = preview.context["report"]
     assert report.changed == 1, report.row_errors
-    assert confirm(client_, preview).status_code == 302
+    confirmed = confirm(client_, preview)
+    assert confirmed.status_code == 302, confirmed.context["report"].row_errors
 
     citations = list(update.citations.order_by("pk"))
     assert [(c.source, c.quote_ru, c.paragraph) for c in citations] == [(world["source"], "Перевод", 2), (other, "", 2)]
@@ -323,3 +326,82 @@ def test_import_and_export_need_permission():
     client.force_login(UserFactory(is_staff=True))
     assert client.get(IMPORT_URL).status_code == 403
     assert client.get(EXPORT_URL).status_code == 403
+
+
+# --- The same rules and writes as the admin's (services) -----------------------------------
+
+
+def test_an_imported_correction_is_a_revision_as_the_admins_dated_audited_and_announced(client_, analyst, world):
+    update = world["updates"][0]
+    events = Event.objects.filter(type=EventType.UPDATE_REVISED).count()
+    header, rows = export_rows(client_)
+    by_id(rows, update).update(status="stalled", revision_note="Stalled since March.")
+
+    assert confirm(client_, dry_run(client_, header, rows)).status_code == 302
+
+    record = update.history.order_by("-history_id").first()
+    assert (record.status, record.revision_note, record.revised_on) == (
+        "stalled",
+        "Stalled since March.",
+        timezone.localdate(),
+    )
+    assert record.history_user == analyst
+    assert [citation.source_id for citation in record.sources.all()] == [world["source"].pk]
+    assert Event.objects.filter(type=EventType.UPDATE_REVISED).count() == events + 1
+
+
+def test_a_translation_of_a_published_update_needs_no_revision_note_as_in_the_admin(client_, world):
+    update = world["updates"][0]
+    header, rows = export_rows(client_)
+    by_id(rows, update)["headline_kk"] = "Жаңарту"
+
+    preview = dry_run(client_, header, rows)
+    assert preview.context["report"].is_valid, preview.context["report"].row_errors
+    assert confirm(client_, preview).status_code == 302
+
+    update.refresh_from_db()
+    assert (update.headline_kk, update.revised_on) == ("Жаңарту", None)
+
+
+def test_an_analyst_cannot_unpublish_through_the_import(client_, world):
+    update = world["updates"][0]
+    header, rows = export_rows(client_)
+    by_id(rows, update).update(published="false", revision_note="Taking it down.")
+
+    report = dry_run(client_, header, rows).context["report"]
+
+    assert not report.is_valid
+    assert "stays on the public record" in " ".join(report.row_errors[0].messages)
+    update.refresh_from_db()
+    assert update.published
+
+
+def test_an_update_once_published_needs_a_note_even_after_a_superuser_unpublished_it(client_, world):
+    update = world["updates"][0]
+    update.published = False
+    update.save()
+    header, rows = export_rows(client_)
+    by_id(rows, update)["headline"] = "Quietly reworded"
+
+    report = dry_run(client_, header, rows).context["report"]
+
+    assert [error.row for error in report.row_errors] == [rows.index(by_id(rows, update)) + 2]
+    assert "revision_note" in report.row_errors[0].messages[0]
+
+
+def test_the_public_updates_csv_has_the_quotes_and_imports_back_as_new_rows(client, client_, world):
+    public = client.get("/updates.csv")
+    content = b"".join(public.streaming_content).decode() if public.streaming else public.content.decode()
+    reader = csv.DictReader(io.StringIO(content))
+    header, rows = reader.fieldnames, list(reader)
+    assert header == PUBLIC_COLUMNS
+    assert set(PUBLIC_COLUMNS) <= set(COLUMNS)
+    row = next(row for row in rows if row["headline"] == "Update 0")
+    assert row["quotes"] == f"{world['source'].slug} | {SOURCE_QUOTE}"
+
+    # As downloaded, every row repeats a recorded update and is refused as such.
+    report = dry_run(client_, header, rows).context["report"]
+    assert len(report.row_errors) == len(rows)
+    row["headline"] = "Update 0, as a new update"
+    report = dry_run(client_, header, [row]).context["report"]
+    assert (report.is_valid, report.created) == (True, 1)

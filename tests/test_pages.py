@@ -441,19 +441,19 @@ def test_initiative_csv_is_streamed_filtered_and_neutralised(client, world):
 
 
 def test_update_csv_uses_shared_columns_and_skips_drafts(client, world):
-    from initiatives.csvformat import STATUS_UPDATE_COLUMNS
+    from initiatives.csvformat import PUBLIC_COLUMNS
 
     StatusUpdateFactory(initiative=world["belt"], headline="=1+1", body="-2", reported_on=datetime.date(2025, 1, 1))
     response = client.get("/updates.csv")
     content = streamed(response)
     rows = list(csv.DictReader(io.StringIO(content)))
-    assert list(rows[0].keys()) == STATUS_UPDATE_COLUMNS
+    assert list(rows[0].keys()) == PUBLIC_COLUMNS
     assert "SECRET DRAFT HEADLINE" not in content
     assert all(row["published"] == "true" for row in rows)
     evil = next(row for row in rows if row["initiative"] == "belt")
     assert evil["headline"] == "'=1+1" and evil["body"] == "'-2"
     adopted = next(row for row in rows if row["headline"] == "Vision adopted by decree")
-    assert adopted["sources"] == str(world["source"].pk)
+    assert adopted["quotes"].startswith(f"{world['source'].slug} | ")
 
 
 def test_update_csv_filters(client, world):
