@@ -15,7 +15,7 @@ from initiatives import cache as data_cache
 from initiatives.vocabularies import Status
 from tracker import pagecache
 
-from .factories import AnalystFactory, InitiativeFactory, StatusUpdateFactory, ThemeFactory
+from .factories import AnalystFactory, InitiativeFactory, StatusUpdateFactory, ThemeFactory, UserFactory
 from .test_redis_outage import own_redis  # noqa: F401  (a fixture: a Redis server of the test's own)
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +209,12 @@ def test_a_bad_request_is_not_stored_or_made_public(client, world):
     assert "public" not in response.get("Cache-Control", "")
     _, _, rendered = get_quietly(client, "/initiatives/?page=abc")
     assert rendered
+
+
+def test_a_draft_preview_is_private(world):
+    draft = StatusUpdateFactory(initiative=world, published=False, headline="Not yet public")
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = staff.get(f"/admin/initiatives/statusupdate/{draft.pk}/preview/")
+    assert response.status_code == 200 and "Not yet public" in response.content.decode()
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
