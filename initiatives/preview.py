@@ -16,6 +16,7 @@ from django.utils.cache import patch_cache_control
 
 from .cache import bump_data_version
 from .models import StatusUpdate
+from .timetravel import AsOf
 from .views import InitiativeDetailView
 
 #: Search engines must not index or follow a preview, even if a link to one leaks.
@@ -30,6 +31,8 @@ class DraftPreviewView(InitiativeDetailView):
     draft = None
 
     def dispatch(self, request, *args, **kwargs):
+        # A preview is of today's page: time travel (as_of) does not apply to a draft.
+        request.tracker_as_of = AsOf()
         response = super().dispatch(request, *args, **kwargs)
         # Only the analyst's browser may keep it: never a shared cache.
         patch_cache_control(response, private=True, no_store=True, max_age=0)
@@ -37,8 +40,6 @@ class DraftPreviewView(InitiativeDetailView):
         return response
 
     def get(self, request, *args, **kwargs):
-        # A preview is of today's page: time travel (as_of) does not apply to a draft.
-        self.as_of = None
         with transaction.atomic():
             StatusUpdate.objects.filter(pk=self.draft.pk).update(published=True)
             bump_data_version()

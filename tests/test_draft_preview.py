@@ -141,3 +141,11 @@ def test_the_preview_of_a_published_update_is_its_public_page(analyst_client, dr
 
 def test_the_preview_of_an_unknown_update_is_not_found(analyst_client):
     assert analyst_client.get(reverse("admin:initiatives_statusupdate_preview", args=[999999])).status_code == 404
+
+
+def test_the_preview_is_of_today_whatever_date_is_asked(analyst_client, draft):
+    response = analyst_client.get(preview_url(draft) + "?as_of=2020-01-01")
+
+    assert response.status_code == 200
+    assert "Digital Code stalled in the Senate" in response.content.decode()
+    assert not response.context["as_of"]
