@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.management import call_command
 
-from initiatives.models import Initiative, StatusUpdate
+from initiatives.models import Initiative, Milestone, Organisation, StatusUpdate
 from initiatives.querysets import end_of_period
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +180,44 @@ def test_a_link_between_initiatives_shows_only_once_its_source_is_published(clie
         client.get("/initiatives/ai-law/?as_of=2025-06-01")
     )
     assert "/initiatives/ai-development-vision-2024-2029/" in text(client.get("/initiatives/ai-law/?as_of=2026-01-12"))
+
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+ANY_YEAR = re.compile(r"\b20\d\d\b")
+MONTH_AND_YEAR = re.compile(rf"\b({'|'.join(MONTHS)}) (20\d\d)\b")
+
+
+def months_named(text):
+    """The last day of each month the text names ("reported in January 2026")."""
+    return [
+        end_of_period(datetime.date(int(year), MONTHS.index(month) + 1, 1), "month")
+        for month, year in MONTH_AND_YEAR.findall(text)
+    ]
+
+
+def test_undated_texts_name_no_later_date(known):
+    """What happened, and when, lives in dated updates: an organisation's description (shown
+    whatever the date) names no year, and a milestone's or an initiative's text names no
+    month after the day it is first shown (a deadline's or a period's year is what it is)."""
+    for organisation in Organisation.objects.all():
+        assert not ANY_YEAR.search(organisation.description), (organisation.slug, organisation.description)
+    for milestone in Milestone.objects.select_related("source", "initiative"):
+        shown = max(known["initiatives"][milestone.initiative.slug], source_day(milestone.source))
+        assert all(day <= shown for day in months_named(milestone.description)), (milestone, milestone.description)
+    for initiative in Initiative.objects.all():
+        shown = known["initiatives"][initiative.slug]
+        for text in (initiative.summary, initiative.description):
+            assert all(day <= shown for day in months_named(text)), (initiative.slug, text)
