@@ -47,6 +47,14 @@ def cache_of_this_worker(worker_id):
         yield
 
 
+def forget_stored_pages():
+    """As in a process that has served nothing since the last save: no stored page, the
+    data version read afresh. For a query count of the render, not of a page-cache hit."""
+    cache.clear()
+    forget_data_version()
+    local_pages.clear()
+
+
 @pytest.fixture(autouse=True)
 def clear_cache():
     """Each test starts with an empty cache (throttle counts, cached pages) and reads the

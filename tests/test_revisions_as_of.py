@@ -110,7 +110,8 @@ def test_the_update_list_feed_and_csv_read_as_then(client, law):
     (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
     draft_source = law.citations.get().source  # today it cites the report; then the notice
     assert (row["headline"], row["status"], row["progress"]) == ("Law drafted", "in_progress", "20")
-    assert row["sources"] != str(draft_source.pk)
+    assert row["quotes"].startswith("draft-notice ")  # the passage it cited then
+    assert draft_source.slug not in row["quotes"]
 
 
 def test_the_api_reads_as_then_with_the_revisions_made_by_then(client, law):
