@@ -5,16 +5,17 @@ progress, staleness, the cite box and the JSON-LD.
 The page is rendered by the public view itself, inside a savepoint in which the
 draft is marked published; the savepoint is then rolled back. So the preview
 cannot drift from the real page (no second copy of the status logic or of the
-page), and nothing of it outlives the request: no audit record or event is
-written (a queryset update sends no signals), and the data version is moved on
-inside the savepoint, so anything a cache stores while the page renders is keyed
-by a version that is never committed and never asked for again.
+page), and nothing of it outlives the request: a queryset update sends no
+signals, so no audit record or event is written and the data version does not
+move. Nothing of the preview is cached: the page cache keeps public routes only
+(tracker/pagecache.py), and the initiative view caches nothing for today's date.
+Moving the version inside the savepoint would publish a number that is then
+rolled back, and every process's page cache would miss on it.
 """
 
 from django.db import transaction
 from django.utils.cache import patch_cache_control
 
-from .cache import bump_data_version
 from .models import StatusUpdate
 from .timetravel import AsOf
 from .views import InitiativeDetailView
@@ -42,7 +43,6 @@ class DraftPreviewView(InitiativeDetailView):
     def get(self, request, *args, **kwargs):
         with transaction.atomic():
             StatusUpdate.objects.filter(pk=self.draft.pk).update(published=True)
-            bump_data_version()
             response = super().get(request, *args, **kwargs)
             # Rendered inside the savepoint: the template's lazy queries must see the draft too.
             response.render()

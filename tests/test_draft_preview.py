@@ -4,10 +4,12 @@ page, exactly as it will look once published, and nothing of it left behind."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from alerts.models import Event
+from initiatives.cache import PUBLISHED_VERSION_KEY
 from initiatives.models import DataVersion, StatusUpdate
 from initiatives.vocabularies import Status
 
@@ -69,7 +71,9 @@ def test_the_preview_is_never_indexed_nor_kept_by_a_shared_cache(analyst_client,
 
 
 def test_previewing_leaves_the_draft_a_draft_and_writes_nothing(analyst_client, draft):
+    Client().get(draft.initiative.get_absolute_url())
     version = DataVersion.objects.get().number
+    published_version = cache.get(PUBLISHED_VERSION_KEY)
     records = draft.history.count()
     events = Event.objects.count()
 
@@ -79,6 +83,8 @@ def test_previewing_leaves_the_draft_a_draft_and_writes_nothing(analyst_client, 
     assert not draft.published
     assert draft.history.count() == records
     assert DataVersion.objects.get().number == version
+    # No number that is then rolled back reaches the other processes' page caches.
+    assert cache.get(PUBLISHED_VERSION_KEY) == published_version
     assert Event.objects.count() == events
     public = Client().get(draft.initiative.get_absolute_url())
     assert "Digital Code stalled in the Senate" not in public.content.decode()
