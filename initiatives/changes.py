@@ -64,7 +64,8 @@ def parse_period(params):
     ValidationError keyed by the parameter."""
     errors = {}
     dates = {}
-    for name in (FROM_PARAM, TO_PARAM):
+    # as_of is checked even when ``to`` is given (and wins): a malformed date is a 400 wherever it is.
+    for name in (FROM_PARAM, TO_PARAM, AS_OF_PARAM):
         try:
             dates[name] = parse_date_parameter(params.get(name), name)
         except ValidationError as error:

@@ -82,3 +82,12 @@ def test_hostile_query_strings_get_a_400_or_a_200_never_a_5xx(client, site, grou
             if response.status_code != expected:
                 wrong.append((path, parameter, payload[:20], response.status_code, expected))
     assert not wrong, wrong[:10]
+
+
+def test_a_malformed_as_of_beside_to_is_refused_on_the_changes_page_and_api(client):
+    # Found by the schema fuzzer: with ``to`` given, ``as_of`` was never read, so
+    # ?as_of=null answered 200 instead of naming the bad parameter.
+    api = client.get("/api/changes/?as_of=null&to=2025-06-22")
+    assert api.status_code == 400
+    assert "as_of" in api.json()
+    assert client.get("/changes/?as_of=null&to=2025-06-22").status_code == 400
