@@ -116,14 +116,14 @@ def page_citation(*, slug, title, status, last_reported_on, last_reported_precis
 
 
 def initiative_citation(request, initiative, as_of):
-    """The citation of an initiative annotated by with_current_status (and
-    InitiativeQuerySet.with_last_update_precision) for the date the page shows."""
+    """The citation of an initiative annotated by with_current_status for the date the
+    page shows."""
     return page_citation(
         slug=initiative.slug,
         title=initiative.tr.title,
         status=initiative.current_status,
         last_reported_on=initiative.last_reported_on,
-        last_reported_precision=getattr(initiative, "last_reported_on_precision", None),
+        last_reported_precision=initiative.last_reported_on_precision,
         shown_on=resolve_as_of(as_of),
         absolute=request.build_absolute_uri,
     )
@@ -137,12 +137,7 @@ class CitationDownloadView(AsOfMixin, View):
         raise NotImplementedError
 
     def get(self, request, slug):
-        initiative = (
-            Initiative.objects.with_current_status(as_of=self.as_of)
-            .with_last_update_precision()
-            .filter(slug=slug)
-            .first()
-        )
+        initiative = Initiative.objects.with_current_status(as_of=self.as_of).filter(slug=slug).first()
         if initiative is None:
             raise Http404
         citation = initiative_citation(request, initiative, self.as_of)

@@ -33,7 +33,9 @@ def named_counts(links, related):
     sorted as shown."""
     counted = (
         links.values(f"{related}__slug", *translated(f"{related}__name"))
-        .annotate(n=Count("initiative", distinct=True))
+        # A link table holds each pair once (its unique constraint): a plain count, which
+        # PostgreSQL hashes, where DISTINCT would sort every link first.
+        .annotate(n=Count("initiative"))
         .order_by()
     )
     proper_name = "name" in links.model._meta.get_field(related).related_model.proper_names
@@ -60,7 +62,7 @@ def country_counts(filter_, initiatives):
     counted = (
         InitiativeCountry.objects.filter(initiative__in=initiatives.values("pk"))
         .values_list("country")
-        .annotate(n=Count("initiative", distinct=True))
+        .annotate(n=Count("initiative"))  # one row per pair: initiativecountry_unique
         .order_by()
     )
     return by_name((code, country_name(code), n) for code, n in counted)
@@ -156,23 +158,33 @@ INITIATIVE_FACETS = (
 )
 
 
-def facet_values(filterset_class, request, initiatives, facets=INITIATIVE_FACETS):
-    """Every facet with its values for the list ``request`` asks for: label, count and
-    whether it is selected. ``initiatives`` is the annotated queryset the filters run on."""
-    filters = filterset_class.base_filters
+def facet_values(filterset, initiatives, facets=INITIATIVE_FACETS):
+    """Every facet with its values for the list ``filterset`` (the page's own, bound to
+    the request) selects: label, count and whether it is selected. ``initiatives`` is
+    the annotated queryset the filters run on.
+
+    The request's values are validated once; each facet then applies every valid filter
+    but its own, rather than building (deep-copying) a filterset of its own per facet."""
+    filterset.is_valid()
+    form = filterset.form
+    filters = filterset.filters
+    # Unbound (no query string at all) there is nothing to filter by.
+    values = form.cleaned_data if form.is_bound else {}
 
     def matching_all_but(params):
-        data = request.GET.copy()
-        for key in (*params, *NOT_FILTERS):
-            data.pop(key, None)
-        filterset = filterset_class(data, queryset=initiatives, request=request)
-        return filterset.qs.order_by() if filterset.is_valid() else None
+        if set(form.errors) - set(params):
+            return None
+        matching = initiatives
+        for name, value in values.items():
+            if name not in params and name not in NOT_FILTERS:
+                matching = filters[name].filter(matching, value)
+        return matching.order_by()
 
     return [
         facet.values(
             filters,
             matching_all_but(facet.params),
-            {param: request.GET.getlist(param) for param in facet.params},
+            {param: filterset.request.GET.getlist(param) for param in facet.params},
         )
         for facet in facets
     ]

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from .constraints import FieldCheckConstraint
 from .evidence import find_paragraph, passage_url, quote_problem, split_paragraphs
 from .querysets import (
+    LATEST_STANDING_COLUMNS,
     InitiativeQuerySet,
     InitiativeRelationQuerySet,
     MilestoneQuerySet,
@@ -358,9 +359,31 @@ class Initiative(TranslatableMixin, KnownDates, TimeStamped):
     # started, at the end of the period such a date stands for; a first published update
     # may be earlier. Undated, the day it was recorded.
     known_from = known_from_field(_("known from"))
+    # Today's status, stored: the latest standing update (InitiativeQuerySet.with_current_status
+    # today) and the columns a list reads of it, kept in the saving transaction by
+    # refresh_latest_standing_update (signals.update_saved, update_deleted, bulk_create).
+    # A list of thousands then counts and filters one table, with no subquery or join per
+    # row. Derived, so neither edited nor audited; a past date still asks the updates.
+    latest_standing_update = models.ForeignKey(
+        "StatusUpdate",
+        verbose_name=_("latest standing update"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    latest_status = models.CharField(
+        _("latest status"), max_length=12, choices=Status, null=True, blank=True, editable=False
+    )
+    latest_progress = models.PositiveSmallIntegerField(_("latest progress"), null=True, blank=True, editable=False)
+    latest_reported_on = models.DateField(_("latest reported on"), null=True, blank=True, editable=False)
+    latest_reported_on_precision = models.CharField(
+        _("latest reported-on precision"), max_length=5, choices=DatePrecision, null=True, blank=True, editable=False
+    )
     # Themes and sources have no through model of their own, so their history is
     # kept here; organisations and relations are histories of their through models.
-    history = HistoricalRecords(excluded_fields=["modified"], m2m_fields=[themes, sources])
+    history = HistoricalRecords(excluded_fields=["modified", *LATEST_STANDING_COLUMNS], m2m_fields=[themes, sources])
 
     objects = InitiativeQuerySet.as_manager()
 

@@ -22,7 +22,20 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import BooleanField, Case, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 
 from .corrections import known_revisions
 from .search import search_initiatives, search_updates
@@ -51,6 +64,15 @@ PUBLISHED_UPDATE_FIELDS = (
     "initiative__slug",
     *translated("initiative__title"),
 )
+# Today's status, stored on each initiative (Initiative.latest_standing_update and the
+# columns beside it): stored column -> the field of the latest standing update it copies.
+LATEST_STANDING_COLUMNS = {
+    "latest_standing_update": "pk",
+    "latest_status": "status",
+    "latest_progress": "progress",
+    "latest_reported_on": "reported_on",
+    "latest_reported_on_precision": "reported_on_precision",
+}
 # What a citation shows of its source (and the sources page of each source).
 SOURCE_CITE_FIELDS = ("id", "slug", *translated("title"), "publisher", "url", "published_on", "published_on_precision")
 # What an initiative's card (_initiative_row.html) reads (InitiativeQuerySet.for_cards).
@@ -137,7 +159,29 @@ def _neighbours(queryset, field, as_of):
     )
 
 
+def _refresh_latest_standing_updates(initiative_ids):
+    if initiative_ids:
+        apps.get_model("initiatives", "Initiative").objects.filter(
+            pk__in=initiative_ids
+        ).refresh_latest_standing_update()
+
+
 class StatusUpdateQuerySet(KnownDatesQuerySet):
+    # bulk_create and update send no signal: their initiatives' stored latest standing
+    # update (signals.update_saved) is kept here.
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        _refresh_latest_standing_updates({update.initiative_id for update in created})
+        return created
+
+    def update(self, **kwargs):
+        initiative_ids = set(self.order_by().values_list("initiative_id", flat=True).distinct())
+        rows = super().update(**kwargs)
+        moved_to = kwargs.get("initiative_id", getattr(kwargs.get("initiative"), "pk", kwargs.get("initiative")))
+        _refresh_latest_standing_updates(initiative_ids | {moved_to} - {None})
+        return rows
+
     def published(self):
         return self.filter(published=True)
 
@@ -267,26 +311,24 @@ class InitiativeQuerySet(KnownDatesQuerySet):
 
     def with_current_status(self, as_of=None, stale_after_days=None):
         """The initiatives that existed on ``as_of`` (announced), annotated with
-        current_status, current_progress, last_reported_on, current_update_id and
-        is_stale from the latest published update, and has_overdue_milestones, all as
+        current_status, current_progress, last_reported_on (and its precision),
+        current_update_id and is_stale from the latest published update, and has_overdue_milestones, all as
         they stood on that date.
 
         Latest means by ``reported_on``, ties broken by the newest ``created``;
         an initiative with no published update gets None for all of them and
         is not stale (it is "not yet assessed").
         """
-        latest = self._latest_update(as_of)
         Milestone = apps.get_model("initiatives", "Milestone")
-        overdue = Milestone.objects.overdue(as_of, of_announced=False).filter(initiative=OuterRef("pk"))
+        # IN, not EXISTS: PostgreSQL reads the overdue milestones once into a hashed set
+        # rather than probing them once per initiative.
+        overdue = Milestone.objects.overdue(as_of, of_announced=False).values("initiative_id")
         cutoff = self._stale_cutoff(as_of, stale_after_days)
         return (
             self.announced(as_of)
             .annotate(
-                current_status=Subquery(latest.values("status_then")[:1]),
-                current_progress=Subquery(latest.values("progress_then")[:1]),
-                last_reported_on=Subquery(latest.values("reported_on")[:1]),
-                current_update_id=Subquery(latest.values("pk")[:1]),
-                has_overdue_milestones=Exists(overdue),
+                **self._current_update_columns(as_of),
+                has_overdue_milestones=ExpressionWrapper(Q(pk__in=overdue), output_field=BooleanField()),
             )
             .annotate(
                 is_stale=Case(
@@ -295,6 +337,37 @@ class InitiativeQuerySet(KnownDatesQuerySet):
                     output_field=BooleanField(),
                 )
             )
+        )
+
+    @classmethod
+    def _current_update_columns(cls, as_of):
+        """current_status, current_progress, last_reported_on (with its precision) and
+        current_update_id: on a past date from the latest update known then (subqueries);
+        today the stored copy of the latest standing update, the same update by the same
+        rule (refresh_latest_standing_update), read from the initiative's own row."""
+        if not as_of:
+            return {
+                "current_status": F("latest_status"),
+                "current_progress": F("latest_progress"),
+                "last_reported_on": F("latest_reported_on"),
+                "last_reported_on_precision": F("latest_reported_on_precision"),
+                "current_update_id": F("latest_standing_update_id"),
+            }
+        latest = cls._latest_update(as_of)
+        return {
+            "current_status": Subquery(latest.values("status_then")[:1]),
+            "current_progress": Subquery(latest.values("progress_then")[:1]),
+            "last_reported_on": Subquery(latest.values("reported_on")[:1]),
+            "last_reported_on_precision": Subquery(latest.values("reported_on_precision")[:1]),
+            "current_update_id": Subquery(latest.values("pk")[:1]),
+        }
+
+    def refresh_latest_standing_update(self):
+        """Store these initiatives' latest standing update again, by the rule today's
+        status follows (_latest_update): one UPDATE, after any write to their updates."""
+        latest = self._latest_update(None)
+        return self.update(
+            **{column: Subquery(latest.values(field)[:1]) for column, field in LATEST_STANDING_COLUMNS.items()}
         )
 
     @staticmethod
@@ -376,22 +449,15 @@ class InitiativeQuerySet(KnownDatesQuerySet):
     def for_cards(self, as_of=None, *, themes=False):
         """Initiatives as their cards (_initiative_row.html) show them on lists, the dashboard,
         organisation and theme pages, related initiatives and badges: the status as of the
-        date, how precisely its last update's date is known, and only the columns a card
-        reads; ``themes`` adds the theme tags (one more query)."""
-        cards = self.with_current_status(as_of=as_of).with_last_update_precision().only(*CARD_FIELDS)
+        date (with_current_status) and only the columns a card reads; ``themes`` adds the
+        theme tags (one more query)."""
+        cards = self.with_current_status(as_of=as_of).only(*CARD_FIELDS)
         if themes:
             Theme = apps.get_model("initiatives", "Theme")
             cards = cards.prefetch_related(
                 models.Prefetch("themes", queryset=Theme.objects.only("pk", *translated("name"), "slug"))
             )
         return cards
-
-    def with_last_update_precision(self):
-        """``last_reported_on_precision``: how precisely the current update's date is known,
-        read through current_update_id so the choice of "current" stays in with_current_status."""
-        StatusUpdate = apps.get_model("initiatives", "StatusUpdate")
-        precision = StatusUpdate.objects.filter(pk=OuterRef("current_update_id")).values("reported_on_precision")[:1]
-        return self.annotate(last_reported_on_precision=Subquery(precision))
 
     def involving(self, organisations):
         """Initiatives an organisation (or any of several) leads, partners, supports or is

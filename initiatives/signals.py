@@ -1,6 +1,8 @@
 """Loading fixtures or a backup restores records; it is not an edit to audit.
-A citation or a source's date moving changes when the facts resting on it are known."""
+A citation or a source's date moving changes when the facts resting on it are known.
+An update written or deleted can change which update today's status rests on."""
 
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
@@ -75,3 +77,22 @@ def source_deleting(sender, instance, **kwargs):
 @receiver(post_delete, sender=Source, dispatch_uid="initiatives.source_deleted_known_from")
 def source_deleted(sender, instance, **kwargs):
     Initiative.objects.filter(pk__in=getattr(instance, "_clearing_citers", [])).refresh_known_dates()
+
+
+# --- Today's status (Initiative.latest_standing_update) -----------------------------------
+# Raw saves too: a fixture's updates are loaded after their initiatives, and the stored
+# pointer must follow them. bulk_create sends no signal: StatusUpdateQuerySet.bulk_create.
+
+
+@receiver(post_save, sender=StatusUpdate, dispatch_uid="initiatives.update_saved_latest")
+def update_saved(sender, instance, **kwargs):
+    """Its initiative's latest standing update may now be this one, or (published no
+    longer, withdrawn, re-dated, moved to another initiative) no longer be it."""
+    Initiative.objects.filter(
+        Q(pk=instance.initiative_id) | Q(latest_standing_update=instance.pk)
+    ).refresh_latest_standing_update()
+
+
+@receiver(post_delete, sender=StatusUpdate, dispatch_uid="initiatives.update_deleted_latest")
+def update_deleted(sender, instance, **kwargs):
+    Initiative.objects.filter(pk=instance.initiative_id).refresh_latest_standing_update()

@@ -55,7 +55,7 @@ def _listed(queryset):
 
 def stale_initiatives():
     """Initiatives needing an update: the longest without one first."""
-    stale = Initiative.objects.stale().with_last_update_precision()
+    stale = Initiative.objects.stale()
     return _listed(stale.only("pk", "title", "slug").order_by("last_reported_on", "title", "pk"))
 
 

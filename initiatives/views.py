@@ -249,7 +249,7 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
 
     def facets(self):
         initiatives = Initiative.objects.with_current_status(as_of=self.as_of)
-        return facet_values(self.filterset_class, self.request, initiatives)
+        return facet_values(self.filterset, initiatives)
 
 
 # --- Initiative page ----------------------------------------------------------------
@@ -310,7 +310,6 @@ class InitiativeDetailView(AsOfMixin, DetailView):
     def get_queryset(self):
         return (
             Initiative.objects.with_current_status(as_of=self.as_of)
-            .with_last_update_precision()
             .select_related("responsible_body")
             .prefetch_related(*initiative_page_prefetches(self.as_of))
         )
