@@ -628,9 +628,9 @@ AS_OF_BANNER_QUERIES = 5
 PAGE_QUERY_BUDGETS = {
     "dashboard": 8,  # version + grouped counts, recent, stale, overdue, upcoming, timeline programs + milestones
     # version + page count + rows + themes prefetch + one aggregate per facet (5, the organisation
-    # facet two: roles, and responsible bodies without a role) + flags
-    "list": 11,
-    "list-filtered": 15,  # the same, plus the slug lookups that validate theme filters
+    # facet three: roles and responsible bodies without a role counted by id, then their names) + flags
+    "list": 12,
+    "list-filtered": 16,  # the same, plus the slug lookups that validate theme filters
     # version + initiative + one prefetch per related table + the related initiatives' statuses
     "detail": 13,
     "updates": 4,  # version + count + rows + sources prefetch
