@@ -6,6 +6,7 @@ from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -231,8 +232,20 @@ class ExternalLinkInline(ConflictGuardedInline, admin.TabularInline):
     extra = 0
 
 
+class FieldsetsThenTheRest:
+    """The declared fieldsets, then one more holding every other field of the model's form
+    (side by side with its translations), so a field added to the model shows in the admin
+    without being listed here too."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        placed = set(flatten_fieldsets(fieldsets))
+        rest = [name for name in self.get_fields(request, obj) if name not in placed]
+        return [*fieldsets, (_("More"), {"fields": side_by_side(rest)})] if rest else fieldsets
+
+
 @admin.register(Initiative)
-class InitiativeAdmin(ConflictGuardedAdmin):
+class InitiativeAdmin(FieldsetsThenTheRest, ConflictGuardedAdmin):
     form = InitiativeAdminForm
     list_display = ["title", "kind", "current_status_label", "progress", "last_update", "stale"]
     list_filter = ["kind", CurrentStatusFilter, "themes", "organisations", StaleFilter]

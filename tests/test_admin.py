@@ -733,3 +733,26 @@ def test_a_relation_to_itself_is_refused_beside_the_other_initiative(analyst_cli
     errors = [form.errors for inline in response.context["inline_admin_formsets"] for form in inline.formset.forms]
     assert {"to_initiative": ["An initiative cannot be related to itself."]} in errors
     assert not initiative.relations_out.exists()
+
+
+def test_an_initiative_field_left_out_of_the_fieldsets_still_shows_with_its_translations(rf, admin_user):
+    """A field added to the model appears on the change page without being listed in the
+    admin's fieldsets (issue 13: adding a field should not mean editing the admin too)."""
+    from django.contrib import admin as django_admin
+
+    from initiatives.admin import InitiativeAdmin
+    from initiatives.models import Initiative
+
+    class ListingFewer(InitiativeAdmin):
+        fieldsets = [(None, {"fields": ["kind", "slug"]})]
+
+    request = rf.get("/admin/initiatives/initiative/add/")
+    request.user = admin_user
+    fieldsets = ListingFewer(Initiative, django_admin.site).get_fieldsets(request)
+    (label, options) = fieldsets[-1]
+    assert str(label) == "More"
+    assert ("summary", "summary_ru", "summary_kk") in options["fields"]
+    assert "responsible_body" in options["fields"]
+    assert "latest_status" not in str(fieldsets)  # derived columns are not edited
+    shipped = django_admin.site._registry[Initiative].get_fieldsets(request)
+    assert "More" not in [str(label) for label, _ in shipped]  # every field is placed today
