@@ -27,7 +27,6 @@ from .csvformat import COLUMNS, REQUIRED_COLUMNS, StatusUpdateResource, run_impo
 from .dates import format_at_precision
 from .forms import (
     CitationInlineFormSet,
-    InitiativeAdminForm,
     StatusUpdateAdminForm,
     StatusUpdateInlineAdminForm,
     StatusUpdateInlineFormSet,
@@ -246,7 +245,6 @@ class FieldsetsThenTheRest:
 
 @admin.register(Initiative)
 class InitiativeAdmin(FieldsetsThenTheRest, ConflictGuardedAdmin):
-    form = InitiativeAdminForm
     list_display = ["title", "kind", "current_status_label", "progress", "last_update", "stale"]
     list_filter = ["kind", CurrentStatusFilter, "themes", "organisations", StaleFilter]
     search_fields = [*translated("title"), "slug", "summary"]

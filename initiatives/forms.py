@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .conflicts import ConflictGuardedInlineFormSet, ConflictGuardedModelForm, ParentVersionedInlineFormSet
 from .corrections import PUBLIC_FIELDS, UNPUBLISH_REFUSED, deletion_refusal, ever_published
-from .models import Initiative, StatusUpdate
+from .models import StatusUpdate
 
 # --- Status updates -----------------------------------------------------------------
 
@@ -174,36 +174,3 @@ class StatusUpdateInlineFormSet(ConflictGuardedInlineFormSet):
         refusal = deletion_refusal(user=self.request_user, updates=deleted) if deleted else None
         if refusal:
             raise ValidationError(refusal, code="published_not_deleted")
-
-
-# --- Initiatives ----------------------------------------------------------------------
-
-
-class InitiativeAdminForm(ConflictGuardedModelForm):
-    class Meta:
-        model = Initiative
-        fields = [
-            "kind",
-            "title",
-            "title_ru",
-            "title_kk",
-            "slug",
-            "summary",
-            "summary_ru",
-            "summary_kk",
-            "description",
-            "description_ru",
-            "description_kk",
-            "themes",
-            "sources",
-            "proposer",
-            "venue",
-            "proposed_on",
-            "proposed_on_precision",
-            "instrument",
-            "responsible_body",
-            "period_start",
-            "period_start_precision",
-            "period_end",
-            "period_end_precision",
-        ]
