@@ -39,3 +39,13 @@ def test_refuses_to_mix_two_synthetic_sets():
 def test_refuses_nonsense_counts():
     with pytest.raises(CommandError):
         call_command("generate_demo_data", initiatives=0)
+
+
+def test_generating_moves_the_data_version_so_nothing_cached_from_before_is_served():
+    """Bulk writes send no signal. A bench database generated after another one kept
+    version 0 and was served the other's exported CSV file (2,366 rows for 237,441)."""
+    from initiatives.models import DataVersion
+
+    before = DataVersion.objects.get(pk=DataVersion.SINGLETON_PK).number
+    call_command("generate_demo_data", initiatives=2, updates_per_initiative=1)
+    assert DataVersion.objects.get(pk=DataVersion.SINGLETON_PK).number > before

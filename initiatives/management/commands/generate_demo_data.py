@@ -12,6 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from initiatives.cache import bump_data_version
 from initiatives.models import (
     Citation,
     Initiative,
@@ -80,6 +81,9 @@ class Command(BaseCommand):
             elif Initiative.objects.filter(slug__startswith=PREFIX).exists():
                 raise CommandError("Synthetic data already exists; pass --clear to replace it.")
             self.generate(rng, count, per, options["milestones_per_initiative"])
+            # Bulk writes send no signal: without this, cached pages and exported files of the
+            # data before (or of another database at the same version) would be served.
+            bump_data_version()
         if connection.vendor == "postgresql":
             # Fresh planner statistics: without them PostgreSQL guesses one row per
             # table and picks sequential scans until autovacuum catches up.
