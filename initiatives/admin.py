@@ -423,19 +423,13 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
         reason = request.POST.get("withdrawal_reason", "").strip()
         if "apply" in request.POST and reason:
             result = services.withdraw_updates(updates=queryset, reason=reason, user=request.user)
-            self.message_user(
+            self.report(
                 request,
-                ngettext("Withdrew %(count)d update.", "Withdrew %(count)d updates.", len(result.changed))
-                % {"count": len(result.changed)},
-                messages.SUCCESS,
+                result,
+                changed=lambda n: ngettext("Withdrew %(count)d update.", "Withdrew %(count)d updates.", n),
+                refused=gettext("Not withdrawn (drafts, or already withdrawn): %(updates)s."),
+                refused_level=messages.WARNING,
             )
-            if result.refused:
-                self.message_user(
-                    request,
-                    gettext("Not withdrawn (drafts, or already withdrawn): %(updates)s.")
-                    % {"updates": "; ".join(update.headline for update in result.refused)},
-                    messages.WARNING,
-                )
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -467,33 +461,33 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
     @admin.action(description=_("Publish the selected updates"), permissions=["change"])
     def publish(self, request, queryset):
         result = services.publish_updates(updates=queryset, user=request.user)
-        if result.changed:
-            self.message_user(
-                request,
-                ngettext("Published %(count)d update.", "Published %(count)d updates.", len(result.changed))
-                % {"count": len(result.changed)},
-                messages.SUCCESS,
-            )
-        if result.refused:
-            self.message_user(
-                request,
-                gettext("Not published, because they cite no source: %(updates)s. Add a source first.")
-                % {"updates": "; ".join(update.headline for update in result.refused)},
-                messages.ERROR,
-            )
+        self.report(
+            request,
+            result,
+            changed=lambda n: ngettext("Published %(count)d update.", "Published %(count)d updates.", n),
+            refused=gettext("Not published, because they cite no source: %(updates)s. Add a source first."),
+        )
 
     @admin.action(description=_("Unpublish the selected updates (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset):
         result = services.unpublish_updates(updates=queryset, user=request.user)
+        self.report(
+            request,
+            result,
+            changed=lambda n: ngettext("Unpublished %(count)d update.", "Unpublished %(count)d updates.", n),
+            refused=str(UNPUBLISH_REFUSED),
+        )
+
+    def report(self, request, result, *, changed, refused, refused_level=messages.ERROR):
+        """A bulk action's outcome (services.PublishResult): how many updates changed,
+        ``changed(n)`` worded, and the ones refused, ``refused`` given their headlines as
+        %(updates)s."""
         if result.changed:
-            self.message_user(
-                request,
-                ngettext("Unpublished %(count)d update.", "Unpublished %(count)d updates.", len(result.changed))
-                % {"count": len(result.changed)},
-                messages.SUCCESS,
-            )
+            count = len(result.changed)
+            self.message_user(request, changed(count) % {"count": count}, messages.SUCCESS)
         if result.refused:
-            self.message_user(request, UNPUBLISH_REFUSED, messages.ERROR)
+            headlines = "; ".join(update.headline for update in result.refused)
+            self.message_user(request, refused % {"updates": headlines}, refused_level)
 
     def get_urls(self):
         return [
