@@ -36,7 +36,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 from django.utils.functional import cached_property
 
-from .querysets import resolve_as_of
+from .timetravel import resolve_as_of
 
 # A safety net only: invalidation is by version, so entries never go stale sooner.
 TIMEOUT_SECONDS = 60 * 60

@@ -20,9 +20,10 @@ import re
 from django.apps import apps
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections, models
-from django.db.models import Case, Exists, FloatField, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, FloatField, Lookup, OuterRef, Q, Value, When
 from snowballstemmer import stemmer
 
+from .cache import cached
 from .translation import SOURCE_LANGUAGE, column, language_code
 
 # Each language's columns are searched in that language: PostgreSQL's text-search
@@ -82,6 +83,28 @@ class UnicodeLower(models.Transform):
 
 models.CharField.register_lookup(UnicodeLower)
 models.TextField.register_lookup(UnicodeLower)
+
+
+class AnyOf(Lookup):
+    """``pk__any_of=[ids]`` on PostgreSQL: ``= ANY(array)``, one parameter however many ids,
+    hashed once by PostgreSQL (14 and later); ``IN (...)`` sends a parameter per id, and
+    ``IN (SELECT unnest(...))`` costs a hash aggregate per query (4 against 15 ms for
+    10,000 ids)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [list(value)]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs}::bigint[])", [*lhs_params, *rhs_params]
+
+
+models.AutoField.register_lookup(AnyOf)
+models.BigAutoField.register_lookup(AnyOf)
 
 
 def register_sqlite_functions(sender, connection, **kwargs):
@@ -172,24 +195,48 @@ def search_initiatives(initiatives, query, *, language, as_of=None):
         return initiatives.none() if (query or "").strip() else initiatives
     published = apps.get_model("initiatives", "StatusUpdate").objects.published().as_of(as_of)
     if is_postgresql(initiatives):
-        return _full_text_initiatives(initiatives, words, language, published)
+        return _full_text_initiatives(initiatives, words, language, published, as_of)
     return _substring_initiatives(initiatives, words, language, published)
 
 
-def _full_text_initiatives(initiatives, words, language, published):
-    """Id sets per language, each found through its own GIN index, then one cheap hash
+def _full_text_initiatives(initiatives, words, language, published, as_of):
+    """The matching initiatives (matching_initiative_ids), best first.
+
+    A list page asks for them once for its rows and once for its count and each facet:
+    the match set, which reads every matching update (most of 250,000 for a common word),
+    is found once per data version, date and query and kept in the cache; each of those
+    queries then reads it as one array parameter (AnyOf)."""
+    code = language_code(language)
+    ids = cached(
+        "search-matches",
+        as_of=as_of,
+        parts=(tuple(words), code),
+        compute=lambda: matching_initiative_ids(initiatives.model, words, code, published),
+    )
+    rank = None
+    for each in search_languages(code):
+        tsquery = prefix_tsquery(words, each)
+        document = initiative_document(each)
+        rank = SearchRank(document, tsquery) if rank is None else rank + SearchRank(document, tsquery)
+    return initiatives.filter(pk__any_of=ids).annotate(search_rank=rank).order_by("-search_rank", "title")
+
+
+def matching_initiative_ids(model, words, language, published):
+    return list(initiatives_matching_text(model, words, language, published).values_list("pk", flat=True))
+
+
+def initiatives_matching_text(model, words, language, published):
+    """The initiatives whose own text, or a ``published`` update's, holds every word.
+    Id sets per language, each found through its own GIN index, then one cheap hash
     lookup per row; "document @@ query OR EXISTS(...)" would compute the document of
     every initiative instead (a sequential scan)."""
     matches = Q()
-    rank = None
     for code in search_languages(language):
         tsquery = prefix_tsquery(words, code)
-        document = initiative_document(code)
-        by_text = initiatives.model._base_manager.annotate(document=document).filter(document=tsquery).values("pk")
+        by_text = model._base_manager.annotate(document=initiative_document(code)).filter(document=tsquery).values("pk")
         by_update = published.annotate(document=update_document(code)).filter(document=tsquery).values("initiative_id")
         matches |= Q(pk__in=by_text) | Q(pk__in=by_update)
-        rank = SearchRank(document, tsquery) if rank is None else rank + SearchRank(document, tsquery)
-    return initiatives.filter(matches).annotate(search_rank=rank).order_by("-search_rank", "title")
+    return model._base_manager.filter(matches).order_by()
 
 
 def _substring_initiatives(initiatives, words, language, published):
