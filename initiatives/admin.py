@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -21,6 +22,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .cache import CachedPaginator
 from .conflicts import SEEN_VERSION, ConflictGuardedAdmin, ConflictGuardedInline, ParentVersionedRowForm
 from .corrections import UNPUBLISH_REFUSED, deletion_refusal
 from .csvformat import COLUMNS, REQUIRED_COLUMNS, StatusUpdateResource, run_import
@@ -47,6 +49,9 @@ from .models import (
 from .preview import draft_preview
 from .translation import TRANSLATED_LANGUAGES, translated, translation_columns
 from .vocabularies import Status
+
+# The changelist's page and sort: they do not change how many rows it counts.
+CHANGELIST_NOT_FILTERS = (PAGE_VAR, ORDER_VAR)
 
 # Every row is validated before anything is written; beyond this a file is
 # better split than held in one request.
@@ -367,6 +372,21 @@ class StatusUpdateAdmin(ConflictGuardedAdmin):
     # Rendering the rows was most of the page once the queries were cut (profiled at
     # 250k updates on a loaded machine: about 400 of 500 ms for 100 rows); 50 a page.
     list_per_page = 50
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """The count (COUNT(*) over 250,000 updates: 20 ms) is kept until the data changes,
+        per analyst and filter state, so paging and coming back to the list count once."""
+        state = (
+            "admin-status-updates",
+            request.user.pk,
+            *sorted(
+                (name, tuple(values)) for name, values in request.GET.lists() if name not in CHANGELIST_NOT_FILTERS
+            ),
+        )
+        return CachedPaginator(
+            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page, count_parts=state
+        )
+
     search_fields = [*translated("headline"), "body", "initiative__title", "initiative__slug"]
     autocomplete_fields = ["initiative"]
     readonly_fields = ["author", "created", "modified", "revised_on", "withdrawn_on", "withdrawal_reason"]
