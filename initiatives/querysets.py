@@ -494,12 +494,19 @@ class InitiativeQuerySet(KnownDatesQuerySet):
         in one query of the organisations: three queries."""
         InitiativeOrganisation = apps.get_model("initiatives", "InitiativeOrganisation")
         Organisation = apps.get_model("initiatives", "Organisation")
-        with_role = (
-            self.filter(organisation_roles__isnull=False)
-            .values_list("organisation_roles__organisation", *fields)
-            .annotate(n=models.Count("pk", distinct=True))
-            .order_by()
-        )
+        if fields or self.query.where:
+            with_role = (
+                self.filter(organisation_roles__isnull=False)
+                .values_list("organisation_roles__organisation", *fields)
+                .annotate(n=models.Count("pk", distinct=True))
+                .order_by()
+            )
+        else:  # every initiative (today's unfiltered list): the role table alone, no join
+            with_role = (
+                InitiativeOrganisation.objects.values_list("organisation")
+                .annotate(n=models.Count("initiative", distinct=True))
+                .order_by()
+            )
         role_of_body = InitiativeOrganisation.objects.filter(
             initiative=OuterRef("pk"), organisation=OuterRef("responsible_body")
         )
