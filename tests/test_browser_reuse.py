@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from initiatives.models import InitiativeOrganisation
 from initiatives.vocabularies import InitiativeKind, Role, Status
@@ -109,7 +110,8 @@ def test_embed_card_in_a_frame_and_the_initiative_page_boxes(live_server, page, 
     # Another page frames the card (a data: URL is another origin): it loads, since its CSP allows it.
     page.set_content(f"<h1>Host</h1>{snippet}")
     frame = page.frame_locator("iframe")
-    assert frame.get_by_text("In progress").is_visible()
+    # The snippet's iframe loads lazily, after the host page's load event: wait for it.
+    expect(frame.get_by_text("In progress")).to_be_visible()
     shot(page, "embed-in-host")
     page.goto(f"{live_server.url}/embed/initiatives/ai-vision/")
     assert_no_axe_violations(page)
