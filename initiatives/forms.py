@@ -94,21 +94,9 @@ class StatusUpdateAdminForm(RevisionNoteMixin, StatusUpdateRulesMixin, ConflictG
 
     class Meta:
         model = StatusUpdate
-        fields = [
-            "initiative",
-            "reported_on",
-            "reported_on_precision",
-            "status",
-            "progress",
-            "headline",
-            "headline_ru",
-            "headline_kk",
-            "body",
-            "body_ru",
-            "body_kk",
-            "published",
-            "revision_note",
-        ]
+        # Which fields an analyst edits is said once, by StatusUpdateAdmin.fields and
+        # StatusUpdateInline.fields: the admin builds the form from those, never from here.
+        fields = "__all__"
 
 
 class StatusUpdateInlineAdminForm(StatusUpdateAdminForm):
