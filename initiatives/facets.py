@@ -45,15 +45,8 @@ def named_counts(links, related):
     )
 
 
-def links_of(link_model, initiatives):
-    """The link table's rows for these initiatives; for every initiative (today's unfiltered
-    list) the table itself, without a semi-join against all 10,000 of them."""
-    links = link_model.objects.all()
-    return links.filter(initiative__in=initiatives.values("pk")) if initiatives.query.where else links
-
-
 def theme_counts(filter_, initiatives):
-    return named_counts(links_of(Initiative.themes.through, initiatives), "theme")
+    return named_counts(initiatives.links(Initiative.themes.through), "theme")
 
 
 def organisation_counts(filter_, initiatives):
@@ -67,7 +60,7 @@ def organisation_counts(filter_, initiatives):
 
 def country_counts(filter_, initiatives):
     counted = (
-        links_of(InitiativeCountry, initiatives)
+        initiatives.links(InitiativeCountry)
         .values_list("country")
         .annotate(n=Count("initiative"))  # one row per pair: initiativecountry_unique
         .order_by()

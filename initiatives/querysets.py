@@ -176,11 +176,14 @@ class StatusUpdateQuerySet(KnownDatesQuerySet):
         return created
 
     def update(self, **kwargs):
-        initiative_ids = set(self.order_by().values_list("initiative_id", flat=True).distinct())
-        rows = super().update(**kwargs)
-        moved_to = kwargs.get("initiative_id", getattr(kwargs.get("initiative"), "pk", kwargs.get("initiative")))
-        _refresh_latest_standing_updates(initiative_ids | {moved_to} - {None})
-        return rows
+        rows = dict(self.order_by().values_list("pk", "initiative_id"))
+        count = super().update(**kwargs)
+        initiative_ids = set(rows.values())
+        if "initiative" in kwargs or "initiative_id" in kwargs:  # moved: where they are now too
+            moved = self.model._base_manager.filter(pk__in=rows).values_list("initiative_id", flat=True)
+            initiative_ids |= set(moved)
+        _refresh_latest_standing_updates(initiative_ids)
+        return count
 
     def published(self):
         return self.filter(published=True)
@@ -312,8 +315,8 @@ class InitiativeQuerySet(KnownDatesQuerySet):
     def with_current_status(self, as_of=None, stale_after_days=None):
         """The initiatives that existed on ``as_of`` (announced), annotated with
         current_status, current_progress, last_reported_on (and its precision),
-        current_update_id and is_stale from the latest published update, and has_overdue_milestones, all as
-        they stood on that date.
+        current_update_id and is_stale from the latest published update, and
+        has_overdue_milestones, all as they stood on that date.
 
         Latest means by ``reported_on``, ties broken by the newest ``created``;
         an initiative with no published update gets None for all of them and
@@ -459,6 +462,13 @@ class InitiativeQuerySet(KnownDatesQuerySet):
             )
         return cards
 
+    def links(self, link_model):
+        """``link_model``'s rows (themes, roles, countries) of these initiatives; of every
+        initiative (today's unfiltered list), the table itself, with no semi-join against
+        all of them."""
+        rows = link_model.objects.all()
+        return rows.filter(initiative__in=self.values("pk")) if self.query.where else rows
+
     def involving(self, organisations):
         """Initiatives an organisation (or any of several) leads, partners, supports or is
         the responsible body of: the one definition the organisation page, the list's
@@ -494,19 +504,16 @@ class InitiativeQuerySet(KnownDatesQuerySet):
         in one query of the organisations: three queries."""
         InitiativeOrganisation = apps.get_model("initiatives", "InitiativeOrganisation")
         Organisation = apps.get_model("initiatives", "Organisation")
-        if fields or self.query.where:
+        if fields:  # columns of the initiatives themselves: counted through them
             with_role = (
                 self.filter(organisation_roles__isnull=False)
                 .values_list("organisation_roles__organisation", *fields)
                 .annotate(n=models.Count("pk", distinct=True))
                 .order_by()
             )
-        else:  # every initiative (today's unfiltered list): the role table alone, no join
-            with_role = (
-                InitiativeOrganisation.objects.values_list("organisation")
-                .annotate(n=models.Count("initiative", distinct=True))
-                .order_by()
-            )
+        else:
+            roles = self.links(InitiativeOrganisation).values_list("organisation")
+            with_role = roles.annotate(n=models.Count("initiative", distinct=True)).order_by()
         role_of_body = InitiativeOrganisation.objects.filter(
             initiative=OuterRef("pk"), organisation=OuterRef("responsible_body")
         )

@@ -200,7 +200,7 @@ def search_initiatives(initiatives, query, *, language, as_of=None):
 
 
 def _full_text_initiatives(initiatives, words, language, published, as_of):
-    """The matching initiatives (matching_initiative_ids), best first.
+    """The matching initiatives (initiatives_matching_text), best first.
 
     A list page asks for them once for its rows and once for its count and each facet:
     the match set, which reads every matching update (most of 250,000 for a common word),
@@ -211,7 +211,9 @@ def _full_text_initiatives(initiatives, words, language, published, as_of):
         "search-matches",
         as_of=as_of,
         parts=(tuple(words), code),
-        compute=lambda: matching_initiative_ids(initiatives.model, words, code, published),
+        compute=lambda: list(
+            initiatives_matching_text(initiatives.model, words, code, published).values_list("pk", flat=True)
+        ),
     )
     rank = None
     for each in search_languages(code):
@@ -219,10 +221,6 @@ def _full_text_initiatives(initiatives, words, language, published, as_of):
         document = initiative_document(each)
         rank = SearchRank(document, tsquery) if rank is None else rank + SearchRank(document, tsquery)
     return initiatives.filter(pk__any_of=ids).annotate(search_rank=rank).order_by("-search_rank", "title")
-
-
-def matching_initiative_ids(model, words, language, published):
-    return list(initiatives_matching_text(model, words, language, published).values_list("pk", flat=True))
 
 
 def initiatives_matching_text(model, words, language, published):
