@@ -5,8 +5,8 @@ caller's: the page's or the API's language, never read from the thread here).
 
 - PostgreSQL: full-text search in each language's configuration (SEARCH_CONFIGS:
   English and Russian stemmed, Kazakh word by word); words match as prefixes,
-  weighted title > summary > description, served by the GIN indexes of migrations
-  0004, 0006 and 0015.
+  weighted title > summary > description, read from each language's stored document
+  and its GIN index (migration 0021, StoredDocument).
 - Elsewhere (SQLite): every word must appear as a substring, in any letter case and
   any script, by its Snowball stem in English and Russian (substrings), ranked by
   the field it is found in.
@@ -18,9 +18,21 @@ a query of no words (punctuation only) matches none.
 import re
 
 from django.apps import apps
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, models
-from django.db.models import Case, Exists, FloatField, Lookup, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    FloatField,
+    Lookup,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from snowballstemmer import stemmer
 
 from .cache import cached
@@ -41,23 +53,36 @@ def search_config(language):
     return SEARCH_CONFIGS[language_code(language)]
 
 
-def update_document(language=SOURCE_LANGUAGE):
-    """An update's search document in one language (its columns for that language only,
-    in that language's configuration). Each language's expression is indexed
-    (migrations 0004, 0006 and 0015)."""
-    config = search_config(language)
-    return SearchVector(column("headline", language), weight="B", config=config) + SearchVector(
-        column("body", language), weight="C", config=config
-    )
+class StoredDocument(Expression):
+    """A language's search document as PostgreSQL stores it: migration 0021's generated
+    column ``column("search_document", language)`` of the queryset's own table, indexed
+    with GIN. The models do not declare these columns (they exist on PostgreSQL only and
+    are never loaded with a row), so this names the column in the query's table alias,
+    kept right when Django nests the query as a subquery (``relabeled_clone``).
 
+    Reading the stored document is what makes ranking cheap: computed from the text
+    (to_tsvector over the title, summary and description), ranking 10,000 matches took
+    most of a cold searched list."""
 
-def initiative_document(language=SOURCE_LANGUAGE):
-    config = search_config(language)
-    return (
-        SearchVector(column("title", language), weight="A", config=config)
-        + SearchVector(column("summary", language), weight="B", config=config)
-        + SearchVector(column("description", language), weight="C", config=config)
-    )
+    output_field = SearchVectorField()
+
+    def __init__(self, language=SOURCE_LANGUAGE):
+        super().__init__()
+        self.column = column("search_document", language)
+        self.alias = None
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        return resolved
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name(self.column)}", []
 
 
 def search_languages(language):
@@ -172,7 +197,7 @@ def _updates_matching_text(model, words, language):
     matches = Q()
     for code in search_languages(language):
         matching = (
-            model._base_manager.annotate(document=update_document(code))
+            model._base_manager.annotate(document=StoredDocument(code))
             .filter(document=prefix_tsquery(words, code), published=True)
             # Unordered: an id set. With the model's newest-first ordering kept under
             # the LIMIT, small or freshly analysed tables were walked along that index,
@@ -205,36 +230,55 @@ def _full_text_initiatives(initiatives, words, language, published, as_of):
     A list page asks for them once for its rows and once for its count and each facet:
     the match set, which reads every matching update (most of 250,000 for a common word),
     is found once per data version, date and query and kept in the cache; each of those
-    queries then reads it as one array parameter (AnyOf)."""
+    queries then reads it as one array parameter (AnyOf). When most initiatives match
+    (a common word), the array is of those that do not: "not one of 4 ids" costs a facet
+    a third of "one of 9,996", and a word every initiative holds filters nothing, so the
+    facets count as on the unfiltered list."""
     code = language_code(language)
-    ids = cached(
-        "search-matches",
+    matching, ids = cached(
+        "search-match-set",
         as_of=as_of,
         parts=(tuple(words), code),
-        compute=lambda: list(
-            initiatives_matching_text(initiatives.model, words, code, published).values_list("pk", flat=True)
-        ),
+        compute=lambda: _match_set(initiatives.model, words, code, published),
     )
+    if matching:
+        initiatives = initiatives.filter(pk__any_of=ids)
+    elif ids:
+        initiatives = initiatives.exclude(pk__any_of=ids)
     rank = None
     for each in search_languages(code):
         tsquery = prefix_tsquery(words, each)
-        document = initiative_document(each)
+        document = StoredDocument(each)
         rank = SearchRank(document, tsquery) if rank is None else rank + SearchRank(document, tsquery)
-    return initiatives.filter(pk__any_of=ids).annotate(search_rank=rank).order_by("-search_rank", "title")
+    return initiatives.annotate(search_rank=rank).order_by("-search_rank", "title")
+
+
+def _match_set(model, words, language, published):
+    """``(True, ids of the matching initiatives)`` or, when they are the greater part,
+    ``(False, ids of the others)``: the shorter list, from one scan of the initiatives."""
+    found = ExpressionWrapper(_matching_text(model, words, language, published), output_field=BooleanField())
+    matched, missed = [], []
+    for pk, is_match in model._base_manager.annotate(found=found).values_list("pk", "found").order_by():
+        (matched if is_match else missed).append(pk)
+    return (True, matched) if len(matched) <= len(missed) else (False, missed)
 
 
 def initiatives_matching_text(model, words, language, published):
-    """The initiatives whose own text, or a ``published`` update's, holds every word.
-    Id sets per language, each found through its own GIN index, then one cheap hash
+    """The initiatives whose own text, or a ``published`` update's, holds every word."""
+    return model._base_manager.filter(_matching_text(model, words, language, published)).order_by()
+
+
+def _matching_text(model, words, language, published):
+    """Id sets per language, each found through its own GIN index, then one cheap hash
     lookup per row; "document @@ query OR EXISTS(...)" would compute the document of
     every initiative instead (a sequential scan)."""
     matches = Q()
     for code in search_languages(language):
         tsquery = prefix_tsquery(words, code)
-        by_text = model._base_manager.annotate(document=initiative_document(code)).filter(document=tsquery).values("pk")
-        by_update = published.annotate(document=update_document(code)).filter(document=tsquery).values("initiative_id")
+        by_text = model._base_manager.annotate(document=StoredDocument(code)).filter(document=tsquery).values("pk")
+        by_update = published.annotate(document=StoredDocument(code)).filter(document=tsquery).values("initiative_id")
         matches |= Q(pk__in=by_text) | Q(pk__in=by_update)
-    return model._base_manager.filter(matches).order_by()
+    return matches
 
 
 def _substring_initiatives(initiatives, words, language, published):
