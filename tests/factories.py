@@ -156,10 +156,21 @@ class AnalystFactory(UserFactory):
 
 
 def fill_search_tables(rows=3000):
-    """Enough initiatives and published updates, none about anything searched for,
-    for PostgreSQL's planner to choose as it would on real data (tables analysed)."""
+    """Enough initiatives and published updates, none about anything searched for, with
+    text in every language, for PostgreSQL's planner to choose as it would on real data
+    (tables analysed: a language's stored documents all empty would look cheaper to
+    filter row by row than to look up)."""
     initiatives = Initiative.objects.bulk_create(
-        Initiative(title=f"Filler {n}", slug=f"filler-{n}", summary="Unrelated.", kind=InitiativeKind.PROGRAM)
+        Initiative(
+            title=f"Filler {n}",
+            title_ru=f"Заполнитель {n}",
+            title_kk=f"Толтырғыш {n}",
+            slug=f"filler-{n}",
+            summary="Unrelated.",
+            summary_ru="Не относится к делу.",
+            summary_kk="Қатысы жоқ.",
+            kind=InitiativeKind.PROGRAM,
+        )
         for n in range(rows)
     )
     StatusUpdate.objects.bulk_create(
@@ -169,7 +180,11 @@ def fill_search_tables(rows=3000):
             status=Status.IN_PROGRESS,
             progress=n % 101,
             headline=f"Routine note {n}",
+            headline_ru=f"Обычная заметка {n}",
+            headline_kk=f"Кәдімгі жазба {n}",
             body="Nothing to report.",
+            body_ru="Сообщить нечего.",
+            body_kk="Хабарлайтын ештеңе жоқ.",
             published=True,
         )
         for n, initiative in enumerate(initiatives)
