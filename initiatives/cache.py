@@ -21,20 +21,23 @@ Cached values are plain (numbers, strings, bytes, dicts and lists of them), neve
 model instances; the release is part of every key (settings.CACHES KEY_PREFIX).
 """
 
+import dataclasses
+import datetime
 import hashlib
 import threading
 import time
+from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Value
+from django.db.models import F, Model, Value
 from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 
 from .timetravel import resolve_as_of
 
@@ -157,6 +160,76 @@ def cached(name, *, as_of, parts=(), compute):
         value = compute()
         cache.set(key, value, TIMEOUT_SECONDS, version=version)
     return value
+
+
+# --- Fragments of a page, kept for what they show -------------------------------------
+
+PLAIN_TYPES = (str, int, float, Decimal, datetime.date, type(None))
+
+
+def _comparable(value, seen=()):
+    """``value`` as data to compare: plain values as they are, lazy translations as text
+    (the language is in the key), model instances by what they loaded
+    (fragment_fingerprint), dataclasses and lists field by field and item by item,
+    anything else by its repr: at worst a cache miss (a repr holding an address), never
+    another fragment's HTML."""
+    if isinstance(value, PLAIN_TYPES):
+        return value
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, Model):
+        return fragment_fingerprint(value, seen)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return (type(value).__name__, [(each.name, _comparable(getattr(value, each.name), seen)) for each in fields])
+    if isinstance(value, (list, tuple)):
+        return tuple(_comparable(each, seen) for each in value)
+    return repr(value)
+
+
+def fragment_fingerprint(instance, seen=()):
+    """Everything a fragment made from a model ``instance`` can show: its loaded values
+    (columns, annotations, what a view set on it) and those of the related objects loaded
+    with it (prefetched or selected). An object met again inside itself (a milestone's
+    cached initiative, which prefetched that milestone) is named by its key: its values
+    are already in."""
+    if instance in seen:
+        return (type(instance).__name__, instance.pk)
+    seen = (*seen, instance)
+    state = [(name, _comparable(value, seen)) for name, value in sorted(vars(instance).items()) if name[0] != "_"]
+    for name, related in sorted(getattr(instance, "_prefetched_objects_cache", {}).items()):
+        state.append((name, [fragment_fingerprint(each, seen) for each in related]))
+    for name, related in sorted(instance._state.fields_cache.items()):
+        state.append((name, related and fragment_fingerprint(related, seen)))
+    return (type(instance).__name__, state)
+
+
+def _fragment_key(name, source, as_of, parts):
+    return key_for(f"fragment-{name}", as_of=as_of, parts=(*parts, _comparable(source)))
+
+
+def cached_fragments(name, sources, *, as_of, render, parts=()):
+    """[render(source) for source in sources], each kept in the cache under what it can
+    show (_comparable: the loaded values of the instances it is made from), the language,
+    the date and ``parts``; not under the data version. An analyst's save renders every
+    page again (the whole pages are kept per version), but of a list's cards only those
+    whose own values changed; the others come from the cache, all in one read."""
+    keys = [_fragment_key(name, source, as_of, parts) for source in sources]
+    found = cache.get_many(keys)
+    rendered, fragments = {}, []
+    for key, source in zip(keys, sources, strict=True):
+        fragment = found.get(key)
+        if fragment is None:
+            fragment = rendered[key] = render(source)
+        fragments.append(fragment)
+    if rendered:
+        cache.set_many(rendered, TIMEOUT_SECONDS)
+    return fragments
+
+
+def cached_fragment(name, source, *, as_of, render, parts=()):
+    """render(source), kept as cached_fragments keeps each of its fragments."""
+    return cached_fragments(name, [source], as_of=as_of, render=render, parts=parts)[0]
 
 
 class CachedPaginator(Paginator):

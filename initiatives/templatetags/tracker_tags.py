@@ -9,8 +9,10 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from initiatives import dates
+from initiatives.cache import cached_fragments
 from initiatives.country_names import country_name
 from initiatives.safeurls import is_http_url
 from initiatives.timetravel import AS_OF_PARAM, AsOf
@@ -19,6 +21,27 @@ from initiatives.translation import prose as translation_prose
 from initiatives.vocabularies import DatePrecision, Status
 
 register = template.Library()
+
+CARD_TEMPLATE = "initiatives/_initiative_row.html"
+
+# --- Initiative cards ---------------------------------------------------------------
+
+
+@register.simple_tag(takes_context=True)
+def initiative_cards(context, initiatives, show_themes=False):
+    """The cards of ``initiatives`` (for_cards()), each rendered once for what it shows
+    and kept (cache.cached_fragments): the twenty cards were most of a list page's
+    template work, and an analyst's save changes one initiative's card, not the rest."""
+    template = context.template.engine.get_template(CARD_TEMPLATE)
+    as_of = context.get("as_of") or AsOf()
+
+    def render(initiative):
+        with context.push(initiative=initiative, show_themes=show_themes):
+            return template.render(context)
+
+    cards = cached_fragments("card", list(initiatives), as_of=as_of.date, parts=(show_themes,), render=render)
+    return mark_safe("".join(cards))  # noqa: S308 (rendered by the card template, which escapes)
+
 
 # --- External links ---------------------------------------------------------------
 
