@@ -30,18 +30,16 @@ def by_name(rows):
 def named_counts(links, related):
     """Facet rows (slug, name, initiatives) of a link table's ``related`` theme or
     organisation: the name in the language shown (English where untranslated),
-    sorted as shown."""
-    counted = (
-        links.values(f"{related}__slug", *translated(f"{related}__name"))
-        # A link table holds each pair once (its unique constraint): a plain count, which
-        # PostgreSQL hashes, where DISTINCT would sort every link first.
-        .annotate(n=Count("initiative"))
-        .order_by()
-    )
-    proper_name = "name" in links.model._meta.get_field(related).related_model.proper_names
+    sorted as shown. Counted by the related id, then named in one query: grouping
+    20,000 links by four text columns cost three times the count itself."""
+    # A link table holds each pair once (its unique constraint): a plain count, which
+    # PostgreSQL hashes, where DISTINCT would sort every link first.
+    counts = dict(links.values_list(related).annotate(n=Count("initiative")).order_by())
+    model = links.model._meta.get_field(related).related_model
+    proper_name = "name" in model.proper_names
+    named = model.objects.filter(pk__in=counts).values("pk", "slug", *translated("name"))
     return by_name(
-        (row[f"{related}__slug"], localized_value(row, f"{related}__name", is_proper_name=proper_name), row["n"])
-        for row in counted
+        (row["slug"], localized_value(row, "name", is_proper_name=proper_name), counts[row["pk"]]) for row in named
     )
 
 

@@ -627,9 +627,10 @@ AS_OF_BANNER_QUERIES = 5
 # data version that keys their cache entries (initiatives/cache.py): "version" below.
 PAGE_QUERY_BUDGETS = {
     "dashboard": 8,  # version + grouped counts, recent, stale, overdue, upcoming, timeline programs + milestones
-    # version + page count + rows + themes prefetch + one aggregate per facet (5, the organisation
-    # facet three: roles and responsible bodies without a role counted by id, then their names) + flags
-    "list": 12,
+    # version + page count + rows + themes prefetch + one aggregate per facet (5; the theme facet
+    # two: counted by id, then named; the organisation facet three: roles and responsible bodies
+    # without a role counted by id, then their names) + flags
+    "list": 13,
     "list-filtered": 16,  # the same, plus the slug lookups that validate theme filters
     # version + initiative + one prefetch per related table + the related initiatives' statuses
     "detail": 13,
