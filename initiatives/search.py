@@ -54,11 +54,13 @@ def search_config(language):
 
 
 class StoredDocument(Expression):
-    """A language's search document as PostgreSQL stores it: migration 0021's generated
-    column ``column("search_document", language)`` of the queryset's own table, indexed
-    with GIN. The models do not declare these columns (they exist on PostgreSQL only and
-    are never loaded with a row), so this names the column in the query's table alias,
-    kept right when Django nests the query as a subquery (``relabeled_clone``).
+    """A language's search document as PostgreSQL stores it: ``column(name, language)`` of
+    the queryset's own table, indexed with GIN. ``search_document`` is a row's own text
+    (migration 0021's generated columns); an initiative's ``updates_document`` is that of
+    all its published updates (migration 0023, kept by a trigger). The models do not
+    declare these columns (they exist on PostgreSQL only and are never loaded with a
+    row), so this names the column in the query's table alias, kept right when Django
+    nests the query as a subquery (``relabeled_clone``).
 
     Reading the stored document is what makes ranking cheap: computed from the text
     (to_tsvector over the title, summary and description), ranking 10,000 matches took
@@ -66,9 +68,9 @@ class StoredDocument(Expression):
 
     output_field = SearchVectorField()
 
-    def __init__(self, language=SOURCE_LANGUAGE):
+    def __init__(self, language=SOURCE_LANGUAGE, name="search_document"):
         super().__init__()
-        self.column = column("search_document", language)
+        self.column = column(name, language)
         self.alias = None
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
@@ -218,28 +220,27 @@ def search_initiatives(initiatives, query, *, language, as_of=None):
     words = search_words(query)
     if not words:
         return initiatives.none() if (query or "").strip() else initiatives
-    published = apps.get_model("initiatives", "StatusUpdate").objects.published().as_of(as_of)
     if is_postgresql(initiatives):
-        return _full_text_initiatives(initiatives, words, language, published, as_of)
+        return _full_text_initiatives(initiatives, words, language, as_of)
+    published = apps.get_model("initiatives", "StatusUpdate").objects.published().as_of(as_of)
     return _substring_initiatives(initiatives, words, language, published)
 
 
-def _full_text_initiatives(initiatives, words, language, published, as_of):
+def _full_text_initiatives(initiatives, words, language, as_of):
     """The matching initiatives (initiatives_matching_text), best first.
 
     A list page asks for them once for its rows and once for its count and each facet:
-    the match set, which reads every matching update (most of 250,000 for a common word),
-    is found once per data version, date and query and kept in the cache; each of those
-    queries then reads it as one array parameter (AnyOf). When most initiatives match
-    (a common word), the array is of those that do not: "not one of 4 ids" costs a facet
-    a third of "one of 9,996", and a word every initiative holds filters nothing, so the
-    facets count as on the unfiltered list."""
+    the match set is found once per data version, date and query and kept in the cache;
+    each of those queries then reads it as one array parameter (AnyOf). When most
+    initiatives match (a common word), the array is of those that do not: "not one of 4
+    ids" costs a facet a third of "one of 9,996", and a word every initiative holds
+    filters nothing, so the facets count as on the unfiltered list."""
     code = language_code(language)
     matching, ids = cached(
         "search-match-set",
         as_of=as_of,
         parts=(tuple(words), code),
-        compute=lambda: _match_set(initiatives.model, words, code, published),
+        compute=lambda: _match_set(initiatives.model, words, code, as_of),
     )
     if matching:
         initiatives = initiatives.filter(pk__any_of=ids)
@@ -253,31 +254,39 @@ def _full_text_initiatives(initiatives, words, language, published, as_of):
     return initiatives.annotate(search_rank=rank).order_by("-search_rank", "title")
 
 
-def _match_set(model, words, language, published):
+def _match_set(model, words, language, as_of):
     """``(True, ids of the matching initiatives)`` or, when they are the greater part,
     ``(False, ids of the others)``: the shorter list, from one scan of the initiatives."""
-    found = ExpressionWrapper(_matching_text(model, words, language, published), output_field=BooleanField())
+    found = ExpressionWrapper(_matching_text(model, words, language, as_of), output_field=BooleanField())
     matched, missed = [], []
     for pk, is_match in model._base_manager.annotate(found=found).values_list("pk", "found").order_by():
         (matched if is_match else missed).append(pk)
     return (True, matched) if len(matched) <= len(missed) else (False, missed)
 
 
-def initiatives_matching_text(model, words, language, published):
-    """The initiatives whose own text, or a ``published`` update's, holds every word."""
-    return model._base_manager.filter(_matching_text(model, words, language, published)).order_by()
+def initiatives_matching_text(model, words, language, as_of=None):
+    """The initiatives whose own text, or a published update's known by ``as_of``, holds
+    every word."""
+    return model._base_manager.filter(_matching_text(model, words, language, as_of)).order_by()
 
 
-def _matching_text(model, words, language, published):
-    """Id sets per language, each found through its own GIN index, then one cheap hash
-    lookup per row; "document @@ query OR EXISTS(...)" would compute the document of
-    every initiative instead (a sequential scan)."""
+def _matching_text(model, words, language, as_of):
+    """Per language, one lookup in each GIN index. Today an initiative's updates are
+    its stored ``updates_document``, so the question is two indexes of one table; on a
+    past date (what was known then is not stored) the published updates known by then
+    are asked, as an id set, then one cheap hash lookup per row. "document @@ query OR
+    EXISTS(...)" would test every initiative instead (a sequential scan)."""
     matches = Q()
     for code in search_languages(language):
         tsquery = prefix_tsquery(words, code)
         by_text = model._base_manager.annotate(document=StoredDocument(code)).filter(document=tsquery).values("pk")
-        by_update = published.annotate(document=StoredDocument(code)).filter(document=tsquery).values("initiative_id")
-        matches |= Q(pk__in=by_text) | Q(pk__in=by_update)
+        if as_of is None:
+            by_updates = model._base_manager.annotate(document=StoredDocument(code, "updates_document"))
+            matches |= Q(pk__in=by_text) | Q(pk__in=by_updates.filter(document=tsquery).values("pk"))
+            continue
+        published = apps.get_model("initiatives", "StatusUpdate").objects.published().as_of(as_of)
+        by_update = published.annotate(document=StoredDocument(code)).filter(document=tsquery)
+        matches |= Q(pk__in=by_text) | Q(pk__in=by_update.values("initiative_id"))
     return matches
 
 
