@@ -167,35 +167,35 @@ def cached(name, *, as_of, parts=(), compute):
 PLAIN_TYPES = (str, int, float, Decimal, datetime.date, type(None))
 
 
-def _comparable(value, seen=()):
-    """``value`` as data to compare: plain values as they are, lazy translations as text
-    (the language is in the key), model instances by what they loaded
-    (fragment_fingerprint), dataclasses and lists field by field and item by item,
-    anything else by its repr: at worst a cache miss (a repr holding an address), never
-    another fragment's HTML."""
+def _comparable(value, seen):
+    """``value`` as data to compare: plain values as they are, model instances by what
+    they loaded (fragment_fingerprint), lists and dataclasses item by item and field by
+    field, lazy translations as text (the language is in the key), anything else by its
+    repr: at worst a cache miss (a repr holding an address), never another fragment's
+    HTML. ``seen``: the ids of the instances described so far in this key."""
     if isinstance(value, PLAIN_TYPES):
         return value
-    if isinstance(value, Promise):
-        return str(value)
     if isinstance(value, Model):
         return fragment_fingerprint(value, seen)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = dataclasses.fields(value)
-        return (type(value).__name__, [(each.name, _comparable(getattr(value, each.name), seen)) for each in fields])
     if isinstance(value, (list, tuple)):
         return tuple(_comparable(each, seen) for each in value)
+    if isinstance(value, Promise):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [(each.name, _comparable(getattr(value, each.name), seen)) for each in dataclasses.fields(value)]
     return repr(value)
 
 
-def fragment_fingerprint(instance, seen=()):
+def fragment_fingerprint(instance, seen):
     """Everything a fragment made from a model ``instance`` can show: its loaded values
     (columns, annotations, what a view set on it) and those of the related objects loaded
-    with it (prefetched or selected). An object met again inside itself (a milestone's
-    cached initiative, which prefetched that milestone) is named by its key: its values
-    are already in."""
-    if instance in seen:
+    with it (prefetched or selected). Each object is described once per key: met again (a
+    milestone in its program's prefetched list and in the timeline's row, or a cached
+    initiative that prefetched that milestone) it is named by its type and primary key,
+    its values being in already."""
+    if id(instance) in seen:
         return (type(instance).__name__, instance.pk)
-    seen = (*seen, instance)
+    seen.add(id(instance))
     state = [(name, _comparable(value, seen)) for name, value in sorted(vars(instance).items()) if name[0] != "_"]
     for name, related in sorted(getattr(instance, "_prefetched_objects_cache", {}).items()):
         state.append((name, [fragment_fingerprint(each, seen) for each in related]))
@@ -205,7 +205,7 @@ def fragment_fingerprint(instance, seen=()):
 
 
 def _fragment_key(name, source, as_of, parts):
-    return key_for(f"fragment-{name}", as_of=as_of, parts=(*parts, _comparable(source)))
+    return key_for(f"fragment-{name}", as_of=as_of, parts=(*parts, _comparable(source, set())))
 
 
 def cached_fragments(name, sources, *, as_of, render, parts=()):
