@@ -227,11 +227,6 @@ def cached_fragments(name, sources, *, as_of, render, parts=()):
     return fragments
 
 
-def cached_fragment(name, source, *, as_of, render, parts=()):
-    """render(source), kept as cached_fragments keeps each of its fragments."""
-    return cached_fragments(name, [source], as_of=as_of, render=render, parts=parts)[0]
-
-
 class CachedPaginator(Paginator):
     """A paginator whose count is cached per data version under ``count_parts`` (the
     normalised filter state, without page or ordering): COUNT(*) over a filter on the

@@ -2,8 +2,7 @@
 
 from django import template
 
-from initiatives.cache import cached_fragment
-from initiatives.timetravel import AsOf
+from .tracker_tags import render_kept
 
 register = template.Library()
 
@@ -19,14 +18,7 @@ def timeline_chart(timeline):
 @register.simple_tag(takes_context=True)
 def timeline_figure(context, timeline):
     """``{% timeline_figure timeline %}``: the timeline's figure (its SVG, caption and table),
-    kept for what it shows (cache.cached_fragment: the programs, their periods and
-    milestones): a status update, the usual save, leaves it as it was, and it was a
-    third of the dashboard's template work."""
-    template = context.template.engine.get_template(TIMELINE_FIGURE_TEMPLATE)
-    as_of = context.get("as_of") or AsOf()
-
-    def render(timeline):
-        with context.push(timeline=timeline):
-            return template.render(context)
-
-    return cached_fragment("timeline", timeline, as_of=as_of.date, render=render)
+    kept for what it shows (render_kept: the programs, their periods and milestones):
+    a status update, the usual save, leaves it as it was, and it was a third of the
+    dashboard's template work."""
+    return render_kept(context, "timeline", TIMELINE_FIGURE_TEMPLATE, [timeline], variable="timeline")[0]

@@ -27,19 +27,34 @@ CARD_TEMPLATE = "initiatives/_initiative_row.html"
 # --- Initiative cards ---------------------------------------------------------------
 
 
+def render_kept(context, name, template_name, sources, *, variable, parts=(), **extra):
+    """``template_name`` rendered in the page's context once per source (given to it as
+    ``variable``, beside ``extra``), each kept for what it shows (cache.cached_fragments,
+    under ``name``, the language, the page's date and ``parts``)."""
+    template = context.template.engine.get_template(template_name)
+    as_of = context.get("as_of") or AsOf()
+
+    def render(source):
+        with context.push({variable: source, **extra}):
+            return template.render(context)
+
+    return cached_fragments(name, sources, as_of=as_of.date, parts=parts, render=render)
+
+
 @register.simple_tag(takes_context=True)
 def initiative_cards(context, initiatives, show_themes=False):
     """The cards of ``initiatives`` (for_cards()), each rendered once for what it shows
-    and kept (cache.cached_fragments): the twenty cards were most of a list page's
-    template work, and an analyst's save changes one initiative's card, not the rest."""
-    template = context.template.engine.get_template(CARD_TEMPLATE)
-    as_of = context.get("as_of") or AsOf()
-
-    def render(initiative):
-        with context.push(initiative=initiative, show_themes=show_themes):
-            return template.render(context)
-
-    cards = cached_fragments("card", list(initiatives), as_of=as_of.date, parts=(show_themes,), render=render)
+    and kept: the twenty cards were most of a list page's template work, and an
+    analyst's save changes one initiative's card, not the rest."""
+    cards = render_kept(
+        context,
+        "card",
+        CARD_TEMPLATE,
+        list(initiatives),
+        variable="initiative",
+        parts=(show_themes,),
+        show_themes=show_themes,
+    )
     return mark_safe("".join(cards))  # noqa: S308 (rendered by the card template, which escapes)
 
 
