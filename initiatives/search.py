@@ -18,7 +18,7 @@ a query of no words (punctuation only) matches none.
 import re
 
 from django.apps import apps
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
 from django.db import connections, models
 from django.db.models import (
     BooleanField,
@@ -85,6 +85,10 @@ class StoredDocument(Expression):
 
     def as_sql(self, compiler, connection):
         return f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name(self.column)}", []
+
+    def matches(self, tsquery):
+        """The condition ``document @@ tsquery``, for ``.filter()``."""
+        return SearchVectorExact(self, tsquery)
 
 
 def search_languages(language):
@@ -199,8 +203,7 @@ def _updates_matching_text(model, words, language):
     matches = Q()
     for code in search_languages(language):
         matching = (
-            model._base_manager.annotate(document=StoredDocument(code))
-            .filter(document=prefix_tsquery(words, code), published=True)
+            model._base_manager.filter(StoredDocument(code).matches(prefix_tsquery(words, code)), published=True)
             # Unordered: an id set. With the model's newest-first ordering kept under
             # the LIMIT, small or freshly analysed tables were walked along that index,
             # testing every row's document, instead of asking the GIN index.
@@ -271,23 +274,25 @@ def initiatives_matching_text(model, words, language, as_of=None):
 
 
 def _matching_text(model, words, language, as_of):
-    """Per language, one lookup in each GIN index. Today an initiative's updates are
-    its stored ``updates_document``, so the question is two indexes of one table; on a
-    past date (what was known then is not stored) the published updates known by then
-    are asked, as an id set, then one cheap hash lookup per row. "document @@ query OR
-    EXISTS(...)" would test every initiative instead (a sequential scan)."""
+    """Per language, one lookup in each GIN index, as id sets, then one cheap hash lookup
+    per row: "document @@ query OR EXISTS(...)" would test every initiative instead (a
+    sequential scan)."""
     matches = Q()
     for code in search_languages(language):
         tsquery = prefix_tsquery(words, code)
-        by_text = model._base_manager.annotate(document=StoredDocument(code)).filter(document=tsquery).values("pk")
-        if as_of is None:
-            by_updates = model._base_manager.annotate(document=StoredDocument(code, "updates_document"))
-            matches |= Q(pk__in=by_text) | Q(pk__in=by_updates.filter(document=tsquery).values("pk"))
-            continue
-        published = apps.get_model("initiatives", "StatusUpdate").objects.published().as_of(as_of)
-        by_update = published.annotate(document=StoredDocument(code)).filter(document=tsquery)
-        matches |= Q(pk__in=by_text) | Q(pk__in=by_update.values("initiative_id"))
+        by_text = model._base_manager.filter(StoredDocument(code).matches(tsquery)).values("pk")
+        matches |= Q(pk__in=by_text) | Q(pk__in=_ids_by_updates(model, code, tsquery, as_of))
     return matches
+
+
+def _ids_by_updates(model, language, tsquery, as_of):
+    """The ids of the initiatives with a published update known by ``as_of`` matching.
+    Today that is each initiative's stored ``updates_document`` (one table); what was
+    known on a past date is not stored, so then the updates themselves are asked."""
+    if as_of is None:
+        return model._base_manager.filter(StoredDocument(language, "updates_document").matches(tsquery)).values("pk")
+    published = apps.get_model("initiatives", "StatusUpdate").objects.published().as_of(as_of)
+    return published.filter(StoredDocument(language).matches(tsquery)).values("initiative_id")
 
 
 def _substring_initiatives(initiatives, words, language, published):
