@@ -28,10 +28,11 @@ def by_name(rows):
 
 
 def named_counts(links, related):
-    """Facet rows (slug, name, initiatives) of a link table's ``related`` theme or
-    organisation: the name in the language shown (English where untranslated),
-    sorted as shown. Counted by the related id, then named in one query: grouping
-    20,000 links by four text columns cost three times the count itself."""
+    """Facet rows (slug, name, initiatives) of a link table's ``related`` model (the
+    theme facet's; organisations are counted by involvement_counts, which names them the
+    same way): the name in the language shown (English where untranslated), sorted as
+    shown. Counted by the related id, then named in one query: grouping 20,000 links by
+    four text columns cost three times the count itself."""
     # A link table holds each pair once (its unique constraint): a plain count, which
     # PostgreSQL hashes, where DISTINCT would sort every link first.
     counts = dict(links.values_list(related).annotate(n=Count("initiative")).order_by())
