@@ -43,9 +43,9 @@ def test_after_a_save_only_the_changed_initiatives_card_is_rendered_again(client
     assert cards_rendered(client, "/initiatives/")[0] == 3
 
     StatusUpdateFactory(initiative=listed[1], status=Status.COMPLETED, reported_on=datetime.date(2025, 6, 1))
-    rendered, html = cards_rendered(client, "/initiatives/")
+    count, html = cards_rendered(client, "/initiatives/")
 
-    assert rendered == 1
+    assert count == 1
     forget_stored_pages()
     assert cards_rendered(client, "/initiatives/") == (3, html)  # the same page as rendered afresh
     assert "Completed" in html
@@ -57,9 +57,9 @@ def test_a_card_follows_its_theme_tags(client, listed):
     theme.name = "Networks"
     theme.save()
 
-    rendered, html = cards_rendered(client, "/initiatives/")
+    count, html = cards_rendered(client, "/initiatives/")
 
-    assert rendered == 3 and "Networks" in html and "Connectivity" not in html
+    assert count == 3 and "Networks" in html and "Connectivity" not in html
 
 
 def test_a_card_is_kept_per_language_and_per_date(client, listed):
@@ -69,8 +69,8 @@ def test_a_card_is_kept_per_language_and_per_date(client, listed):
 
     assert cards_rendered(client, "/ru/initiatives/")[0] == 3
     assert "Программа" in cards_rendered(client, "/ru/initiatives/?kind=program")[1]
-    rendered, html = cards_rendered(client, "/initiatives/?as_of=2025-03-01")
-    assert rendered == 3
+    count, html = cards_rendered(client, "/initiatives/?as_of=2025-03-01")
+    assert count == 3
     assert f"{listed[0].get_absolute_url()}?as_of=2025-03-01" in html
 
 
