@@ -4,6 +4,7 @@ and a CSV import of status updates."""
 
 from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets
@@ -16,7 +17,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import Truncator
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -65,9 +65,13 @@ def status_label(status):
 
 
 def shortened(text, length):
-    """Text cut to ``length`` characters for a list column, whole in the tooltip."""
-    short = Truncator(text).chars(length)
-    return format_html('<span title="{}">{}</span>', text, short) if short != text else text
+    """Text cut to ``length`` characters for a list column, whole in the tooltip. Cut by
+    slicing, where Truncator walked every character to skip combining marks: that walk
+    was a tenth of the status-update changelist's rows, and a cut through a combining
+    mark only drops that mark from the shortened column."""
+    if len(text) <= length:
+        return text
+    return format_html('<span title="{}">{}…</span>', text, text[: length - 1])
 
 
 def warning(flag, label):
@@ -75,6 +79,22 @@ def warning(flag, label):
     if not flag:
         return ""
     return format_html('<span class="tracker-warning" role="img" aria-label="{0}">⚠ {0}</span>', label)
+
+
+class TrackerAdmin(ConflictGuardedAdmin):
+    """Every tracked model's admin."""
+
+    def action_checkbox(self, obj):
+        """The row's checkbox, as Django's CheckboxInput renders it but without the form
+        renderer's template per row: those fifty renders were half the status-update
+        changelist's time (profiled at 250,000 updates)."""
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
 
 class MyDraftsFilter(admin.SimpleListFilter):
@@ -249,7 +269,7 @@ class FieldsetsThenTheRest:
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(FieldsetsThenTheRest, ConflictGuardedAdmin):
+class InitiativeAdmin(FieldsetsThenTheRest, TrackerAdmin):
     list_display = ["title", "kind", "current_status_label", "progress", "last_update", "stale"]
     list_filter = ["kind", CurrentStatusFilter, "themes", "organisations", StaleFilter]
     search_fields = [*translated("title"), "slug", "summary"]
@@ -347,7 +367,7 @@ class CitationInline(admin.StackedInline):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(ConflictGuardedAdmin):
+class StatusUpdateAdmin(TrackerAdmin):
     form = StatusUpdateAdminForm
     # Seven narrow columns that fit a 1366 px laptop beside the filters: long
     # headlines and titles are cut, with the full text as the tooltip.
@@ -644,7 +664,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
+class MilestoneAdmin(TranslationsSideBySide, TrackerAdmin):
     list_display = ["title", "initiative", "due", "achieved", "overdue"]
     list_filter = [OverdueFilter, "initiative__kind", "due_on", "achieved_on"]
     list_select_related = ["initiative"]
@@ -669,7 +689,7 @@ class MilestoneAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
+class OrganisationAdmin(TranslationsSideBySide, TrackerAdmin):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = [*translated("name"), "slug", "description"]
@@ -677,7 +697,7 @@ class OrganisationAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(ConflictGuardedAdmin):
+class ThemeAdmin(TrackerAdmin):
     list_display = [*translated("name"), "slug"]
     search_fields = [*translated("name"), "slug"]
     fields = [tuple(translated("name")), "slug", tuple(translated("description"))]
@@ -685,7 +705,7 @@ class ThemeAdmin(ConflictGuardedAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
+class SourceAdmin(TranslationsSideBySide, TrackerAdmin):
     list_display = ["title", "publisher", "kind", "published_on", "reference"]
     list_filter = ["kind", "published_on"]
     search_fields = [*translated("title"), "publisher", "author", "reference", "url"]
@@ -697,7 +717,7 @@ class SourceAdmin(TranslationsSideBySide, ConflictGuardedAdmin):
 
 
 @admin.register(InitiativeOrganisation)
-class InitiativeOrganisationAdmin(ConflictGuardedAdmin):
+class InitiativeOrganisationAdmin(TrackerAdmin):
     list_display = ["initiative", "organisation", "role"]
     list_filter = ["role"]
     list_select_related = ["initiative", "organisation"]
@@ -706,7 +726,7 @@ class InitiativeOrganisationAdmin(ConflictGuardedAdmin):
 
 
 @admin.register(InitiativeCountry)
-class InitiativeCountryAdmin(ConflictGuardedAdmin):
+class InitiativeCountryAdmin(TrackerAdmin):
     list_display = ["initiative", "country"]
     list_filter = ["country"]
     list_select_related = ["initiative"]
@@ -715,7 +735,7 @@ class InitiativeCountryAdmin(ConflictGuardedAdmin):
 
 
 @admin.register(InitiativeRelation)
-class InitiativeRelationAdmin(ConflictGuardedAdmin):
+class InitiativeRelationAdmin(TrackerAdmin):
     list_display = ["from_initiative", "relation_type", "to_initiative"]
     list_filter = ["relation_type"]
     list_select_related = ["from_initiative", "to_initiative"]
@@ -724,7 +744,7 @@ class InitiativeRelationAdmin(ConflictGuardedAdmin):
 
 
 @admin.register(ExternalLink)
-class ExternalLinkAdmin(ConflictGuardedAdmin):
+class ExternalLinkAdmin(TrackerAdmin):
     list_display = ["initiative", "kind", "label", "url"]
     list_filter = ["kind"]
     list_select_related = ["initiative"]

@@ -705,7 +705,9 @@ class StatusUpdate(TranslatableMixin, KnownDates, TimeStamped):
         verbose_name_plural = _("status updates")
 
     def __str__(self):
-        return f"{self.initiative}: {self.get_status_display()} ({self.reported_on.isoformat()})"
+        # Status.describe, not get_status_display(): that builds a dict of every choice,
+        # hashing each lazy label, for each update named (fifty on a changelist page).
+        return f"{self.initiative}: {Status.describe(self.status).label} ({self.reported_on.isoformat()})"
 
     def get_absolute_url(self):
         return f"{self.initiative.get_absolute_url()}#update-{self.pk}"
