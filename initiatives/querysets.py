@@ -38,7 +38,7 @@ from django.db.models import (
 )
 
 from .corrections import known_revisions
-from .search import search_initiatives, search_updates
+from .search import match_set_condition, search_initiatives, search_updates
 from .timetravel import resolve_as_of
 from .translation import translated
 from .vocabularies import Involvement
@@ -465,9 +465,15 @@ class InitiativeQuerySet(KnownDatesQuerySet):
     def links(self, link_model):
         """``link_model``'s rows (themes, roles, countries) of these initiatives; of every
         initiative (today's unfiltered list), the table itself, with no semi-join against
-        all of them."""
+        all of them; of a search's matches alone, those filtered by the match set's ids."""
         rows = link_model.objects.all()
-        return rows.filter(initiative__in=self.values("pk")) if self.query.where else rows
+        if not self.query.where:
+            return rows
+        match_set = match_set_condition(self)
+        if match_set is None:
+            return rows.filter(initiative__in=self.values("pk"))
+        keep, ids = match_set
+        return rows.filter(initiative__any_of=ids) if keep else rows.exclude(initiative__any_of=ids)
 
     def involving(self, organisations):
         """Initiatives an organisation (or any of several) leads, partners, supports or is

@@ -33,6 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.sql.where import WhereNode
 from snowballstemmer import stemmer
 
 from .cache import cached
@@ -136,6 +137,21 @@ class AnyOf(Lookup):
 
 models.AutoField.register_lookup(AnyOf)
 models.BigAutoField.register_lookup(AnyOf)
+models.ForeignKey.register_lookup(AnyOf)
+
+
+def match_set_condition(queryset):
+    """``(True, ids)`` or ``(False, ids)`` when the queryset's only filter is a match set
+    (``pk__any_of=ids``, or its exclusion: _full_text_initiatives), else None: the rows
+    of a link table can then be filtered by the same array, where a semi-join against
+    every initiative cost a searched list's facets 10-20 ms each at 10,000."""
+    node, keep = queryset.query.where, True
+    while isinstance(node, WhereNode) and len(node.children) == 1:
+        keep = keep != node.negated
+        node = node.children[0]
+    if isinstance(node, AnyOf) and getattr(node.lhs, "target", None) == queryset.model._meta.pk:
+        return keep, node.rhs
+    return None
 
 
 def register_sqlite_functions(sender, connection, **kwargs):
