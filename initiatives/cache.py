@@ -17,12 +17,20 @@ processes' readers fall back to the row while Redis is down. The published numbe
 also expires after DATA_VERSION_PUBLISHED_SECONDS, the bound on how long a publish
 lost with its process (killed between commit and publish) could leave a stale one.
 
+The row holds a second number, the catalogue version, moved on by every change but
+to status updates and their citations (what became of the initiatives): what the
+initiatives are and plan (their rows, themes, organisations, roles, countries,
+milestones, sources, links). It is read and published the same way, and values made
+only of those (today's kind, theme, organisation and country facets, the dashboard's
+timeline) are kept under it, so a status update, the usual save, does not make them again.
+
 Cached values are plain (numbers, strings, bytes, dicts and lists of them), never
 model instances; the release is part of every key (settings.CACHES KEY_PREFIX).
 """
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import threading
 import time
@@ -44,6 +52,7 @@ from .timetravel import resolve_as_of
 # A safety net only: invalidation is by version, so entries never go stale sooner.
 TIMEOUT_SECONDS = 60 * 60
 PUBLISHED_VERSION_KEY = "data-version"
+PUBLISHED_CATALOGUE_KEY = "catalogue-version"
 
 
 class _Memo:
@@ -57,19 +66,32 @@ class _Memo:
         self.publish_owed = False
 
 
-_memo = _Memo()
+class _Counter:
+    """One number of the DataVersion row: its column, the cache key it is published
+    under, this process's memo of it, and the one callback that publishes it after a
+    commit (one object, so a transaction can tell it already moved this number on)."""
+
+    def __init__(self, column, published_key):
+        self.column = column
+        self.published_key = published_key
+        self.memo = _Memo()
+        self.publish_after_commit = functools.partial(_published_after_commit, self)
 
 
 def _versions():
     return apps.get_model("initiatives", "DataVersion").objects.filter(pk=1)
 
 
-def _version_in_database():
-    number = _versions().values_list("number", flat=True).first()
-    if number is None:  # a database emptied by flush: start again
+def _refresh_from_row():
+    """Both numbers read from the row in one query, published, and kept in each memo."""
+    numbers = _versions().values_list(*(counter.column for counter in COUNTERS)).first()
+    if numbers is None:  # a database emptied by flush: start again
         _create_version_row()
-        number = 0
-    return number
+        numbers = (0,) * len(COUNTERS)
+    expires = time.monotonic() + settings.DATA_VERSION_MEMO_SECONDS
+    for counter, number in zip(COUNTERS, numbers, strict=True):
+        counter.memo.publish_owed = not _publish(counter, number)
+        counter.memo.number, counter.memo.expires = number, expires
 
 
 def _create_version_row():
@@ -80,67 +102,77 @@ def _create_version_row():
         pass
 
 
-def _publish(number):
+def _publish(counter, number):
     """Raise the published number to ``number``; False when the cache is unreachable."""
+    key = counter.published_key
     raise_to = getattr(cache, "raise_to", None)
     if raise_to is not None:
-        return raise_to(PUBLISHED_VERSION_KEY, number, settings.DATA_VERSION_PUBLISHED_SECONDS)
-    with _memo.lock:  # a per-process cache (no REDIS_URL): a lock makes get-then-set safe
-        published = cache.get(PUBLISHED_VERSION_KEY)
+        return raise_to(key, number, settings.DATA_VERSION_PUBLISHED_SECONDS)
+    with counter.memo.lock:  # a per-process cache (no REDIS_URL): a lock makes get-then-set safe
+        published = cache.get(key)
         if published is None or published < number:
-            cache.set(PUBLISHED_VERSION_KEY, number, settings.DATA_VERSION_PUBLISHED_SECONDS)
+            cache.set(key, number, settings.DATA_VERSION_PUBLISHED_SECONDS)
     return True
 
 
-def data_version():
-    """The current data version: from the process memo, else one cache read, else the row."""
+def data_version(counter=None):
+    """The current data version (or ``CATALOGUE``'s number): from the process memo, else
+    one cache read, else the row."""
+    counter = counter or DATA
+    memo = counter.memo
     now = time.monotonic()
-    number = _memo.number
-    if number is not None and now < _memo.expires:
+    number = memo.number
+    if number is not None and now < memo.expires:
         return number
-    number = None if _memo.publish_owed else cache.get(PUBLISHED_VERSION_KEY)
+    number = None if memo.publish_owed else cache.get(counter.published_key)
     if number is None:
-        _memo.publish_owed = False
-        number = _version_in_database()
-        if not _publish(number):
-            _memo.publish_owed = True
-    _memo.number, _memo.expires = number, now + settings.DATA_VERSION_MEMO_SECONDS
+        _refresh_from_row()
+        return memo.number
+    memo.number, memo.expires = number, now + settings.DATA_VERSION_MEMO_SECONDS
     return number
 
 
-def forget_data_version():
+def forget_data_version(counters=None):
     """The next read goes past the process memo (and, until published, past the cache)."""
-    _memo.number = None
-    _memo.publish_owed = True
+    for counter in counters or COUNTERS:
+        counter.memo.number = None
+        counter.memo.publish_owed = True
 
 
-def _published_after_commit():
-    number = _version_in_database()
-    _memo.publish_owed = not _publish(number)
-    _memo.number, _memo.expires = number, time.monotonic() + settings.DATA_VERSION_MEMO_SECONDS
+def _published_after_commit(counter):
+    """After a commit that moved ``counter`` on (the other number is read with it)."""
+    _refresh_from_row()
 
 
-def _moved_on_in_this_transaction():
-    """Whether this transaction has already moved the version on (its publish is pending).
+def _moved_on_in_this_transaction(counter):
+    """Whether this transaction has already moved the number on (its publish is pending).
     A TestCase wraps each test in a transaction that never commits: there every save
     counts as its own transaction, as it would outside the test."""
     if any(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
         return False
-    return any(callback is _published_after_commit for _, callback, _ in connection.run_on_commit)
+    return any(callback is counter.publish_after_commit for _, callback, _ in connection.run_on_commit)
 
 
-def bump_data_version():
-    """Move the version on once per transaction, in it (no signals are sent). It jumps to
-    the clock (in ns) when that is ahead, so a database restored from a backup never
-    counts again through numbers already used for other data (and cached or exported)."""
-    if connection.in_atomic_block and _moved_on_in_this_transaction():
+def bump_data_version(*, catalogue=True):
+    """Move the version on (and, unless ``catalogue`` is False, the catalogue version)
+    once per transaction, in it, in one UPDATE (no signals are sent). Each jumps to the
+    clock (in ns) when that is ahead, so a database restored from a backup never counts
+    again through numbers already used for other data (and cached or exported)."""
+    counters = [
+        counter
+        for counter in (COUNTERS if catalogue else (DATA,))
+        if not (connection.in_atomic_block and _moved_on_in_this_transaction(counter))
+    ]
+    if not counters:
         return
-    moved_on = Greatest(F("number") + 1, Value(time.time_ns()))
-    if not _versions().update(number=moved_on):
+    now = Value(time.time_ns())
+    moved_on = {counter.column: Greatest(F(counter.column) + 1, now) for counter in counters}
+    if not _versions().update(**moved_on):
         _create_version_row()
-        _versions().update(number=moved_on)
-    forget_data_version()
-    transaction.on_commit(_published_after_commit)
+        _versions().update(**moved_on)
+    forget_data_version(counters)
+    for counter in counters:
+        transaction.on_commit(counter.publish_after_commit)
 
 
 def key_for(name, *, as_of, parts=()):
@@ -150,11 +182,12 @@ def key_for(name, *, as_of, parts=()):
     return f"{name}:{translation.get_language()}:{resolve_as_of(as_of).isoformat()}:{digest}"
 
 
-def cached(name, *, as_of, parts=(), compute):
-    """compute(), or its cached value for this data version, language and date.
-    compute() must return plain values (they are stored, not model instances)."""
+def cached(name, *, as_of, parts=(), compute, counter=None):
+    """compute(), or its cached value for this data version (or ``counter``'s number:
+    CATALOGUE), language and date. compute() must return plain values (they are
+    stored, not model instances)."""
     key = key_for(name, as_of=as_of, parts=parts)
-    version = data_version()
+    version = data_version(counter)
     value = cache.get(key, version=version)
     if value is None:
         value = compute()
@@ -274,14 +307,18 @@ def normalised_params(query, names):
     )
 
 
+def _in_catalogue(model):
+    return model._meta.model_name not in UPDATE_MODELS
+
+
 def _data_changed(sender, **kwargs):
     # In the saving transaction: readers see the new number exactly when they see the new rows.
-    bump_data_version()
+    bump_data_version(catalogue=_in_catalogue(sender))
 
 
 def _data_changed_by_m2m(sender, action, **kwargs):
     if action.startswith("post_"):
-        bump_data_version()
+        bump_data_version(catalogue=_in_catalogue(sender))
 
 
 def connect_invalidation():
@@ -302,3 +339,13 @@ def connect_invalidation():
         m2m_changed.connect(
             _data_changed_by_m2m, sender=through, dispatch_uid=f"tracker-cache-m2m-{through._meta.label}"
         )
+
+
+DATA = _Counter("number", PUBLISHED_VERSION_KEY)
+CATALOGUE = _Counter("catalogue_number", PUBLISHED_CATALOGUE_KEY)
+COUNTERS = (DATA, CATALOGUE)
+# What became of the initiatives: a save of these moves the data version alone; any
+# other save (and any explicit bump) moves the catalogue version too. The stored
+# latest-status columns of an initiative are its updates' (written by an UPDATE with
+# no signal), so values kept under the catalogue version never read them.
+UPDATE_MODELS = ("statusupdate", "citation")

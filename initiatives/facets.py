@@ -9,6 +9,7 @@ each count says what choosing that value would give. One aggregate query per fac
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.validators import EMPTY_VALUES
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -70,10 +71,13 @@ def country_counts(filter_, initiatives):
 @dataclass(frozen=True)
 class Facet:
     """The values of the filter ``param``, counted by ``counts(filter, initiatives)``:
-    rows (value, label, count); none while the other filters are invalid."""
+    rows (value, label, count); none while the other filters are invalid. A
+    ``catalogue`` facet counts only what the initiatives are, never their updates,
+    status or milestones (cache.CATALOGUE), and so does its filter."""
 
     param: str
     counts: Callable = None
+    catalogue: bool = False
 
     @property
     def params(self):
@@ -119,6 +123,7 @@ class FlagsFacet:
     key: str
     label: str
     params: tuple
+    catalogue = False
 
     def values(self, filters, initiatives, selected):
         counts = dict.fromkeys(self.params, 0)
@@ -148,27 +153,31 @@ class FlagsFacet:
 
 
 INITIATIVE_FACETS = (
-    ChoiceFacet("kind"),
+    ChoiceFacet("kind", catalogue=True),
     ChoiceFacet("status"),
-    Facet("theme", theme_counts),
-    Facet("organisation", organisation_counts),
-    Facet("country", country_counts),
+    Facet("theme", theme_counts, catalogue=True),
+    Facet("organisation", organisation_counts, catalogue=True),
+    Facet("country", country_counts, catalogue=True),
     FlagsFacet("flags", _("Attention"), ("stale", "not_assessed", "overdue")),
 )
 
 
-def facet_values(filterset, initiatives, facets=INITIATIVE_FACETS):
+def facet_values(filterset, initiatives, facets=INITIATIVE_FACETS, *, keep_catalogue=None):
     """Every facet with its values for the list ``filterset`` (the page's own, bound to
     the request) selects: label, count and whether it is selected. ``initiatives`` is
     the annotated queryset the filters run on.
 
     The request's values are validated once; each facet then applies every valid filter
-    but its own, rather than building (deep-copying) a filterset of its own per facet."""
+    but its own, rather than building (deep-copying) a filterset of its own per facet.
+    A catalogue facet under catalogue filters alone reads nothing a status update
+    changes: with ``keep_catalogue(facet, compute)``, its values are that call's."""
     filterset.is_valid()
     form = filterset.form
     filters = filterset.filters
     # Unbound (no query string at all) there is nothing to filter by.
     values = form.cleaned_data if form.is_bound else {}
+    filtering = {name for name, value in values.items() if name not in NOT_FILTERS and value not in EMPTY_VALUES}
+    catalogue_filters = {param for facet in facets if facet.catalogue for param in facet.params}
 
     def matching_all_but(params):
         if set(form.errors) - set(params):
@@ -179,11 +188,13 @@ def facet_values(filterset, initiatives, facets=INITIATIVE_FACETS):
                 matching = filters[name].filter(matching, value)
         return matching.order_by()
 
-    return [
-        facet.values(
-            filters,
-            matching_all_but(facet.params),
-            {param: filterset.request.GET.getlist(param) for param in facet.params},
-        )
-        for facet in facets
-    ]
+    def facet_value(facet):
+        def compute():
+            selected = {param: filterset.request.GET.getlist(param) for param in facet.params}
+            return facet.values(filters, matching_all_but(facet.params), selected)
+
+        if keep_catalogue and facet.catalogue and filtering - set(facet.params) <= catalogue_filters:
+            return keep_catalogue(facet, compute)
+        return compute()
+
+    return [facet_value(facet) for facet in facets]

@@ -795,6 +795,8 @@ class DataVersion(models.Model):
     SINGLETON_PK = 1
 
     number = models.BigIntegerField(default=0)
+    # Moved on by every change but to status updates and citations (cache.UPDATE_MODELS).
+    catalogue_number = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="dataversion_single_row")]

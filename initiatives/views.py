@@ -19,7 +19,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from . import charts
-from .cache import CachedPaginator, cached
+from .cache import CATALOGUE, CachedPaginator, cached
 from .corrections import revisions_by_update, source_citations_on, word_as_on
 from .evidence import passages
 from .facets import facet_values
@@ -217,7 +217,6 @@ class DashboardView(AsOfMixin, TemplateView):
             "stale_initiatives": list(stale[:DASHBOARD_LIST_LENGTH]),
             "stale_after_days": settings.TRACKER_STALE_AFTER_DAYS,
             "status_chart": charts.status_bar_chart(statuses),
-            "timeline_chart": charts.Timeline.on(as_of),
         }
 
 
@@ -239,7 +238,9 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
         # Six aggregates over every initiative: cached per data version and filter state.
         state = filter_state(self.filterset)
         facets = (
-            self.facets() if state is None else cached("facets", as_of=self.as_of, parts=state, compute=self.facets)
+            self.facets()
+            if state is None
+            else cached("facets", as_of=self.as_of, parts=state, compute=lambda: self.facets(state))
         )
         context["facets"] = facets
         context["active_filters"] = [value for facet in facets for value in facet["values"] if value["selected"]]
@@ -247,9 +248,18 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
         context["current_ordering"] = self.request.GET.get("ordering", "")
         return context
 
-    def facets(self):
+    def facets(self, state=None):
+        """The facets; today's catalogue facets (facets.facet_values) each kept under the
+        catalogue version and filter ``state``, so that after a status update only the
+        status and attention facets are counted again."""
         initiatives = Initiative.objects.with_current_status(as_of=self.as_of)
-        return facet_values(self.filterset, initiatives)
+
+        def keep_catalogue(facet, compute):
+            name = f"facet-{'-'.join(facet.params)}"
+            return cached(name, as_of=self.as_of, parts=state, compute=compute, counter=CATALOGUE)
+
+        today = state is not None and self.as_of is None
+        return facet_values(self.filterset, initiatives, keep_catalogue=keep_catalogue if today else None)
 
 
 # --- Initiative page ----------------------------------------------------------------

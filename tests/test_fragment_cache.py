@@ -110,6 +110,26 @@ def test_a_status_update_leaves_the_dashboard_timeline_as_it_was_rendered(client
     assert rendered(client, "/", TIMELINE) == (1, html)  # the same page as rendered afresh
 
 
+def test_after_a_status_update_the_dashboard_does_not_ask_for_the_timeline(client, program):
+    """Today's timeline figure is kept under the catalogue version: not even its two
+    queries (the programs by period, their milestones) run again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def timeline_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        by_period = 'ORDER BY "initiatives_initiative"."period_start"'
+        return [q["sql"] for q in queries.captured_queries if by_period in q["sql"]]
+
+    assert len(timeline_queries()) == 1
+    StatusUpdateFactory(initiative=program, status=Status.ADOPTED, reported_on=datetime.date(2025, 6, 1))
+    assert timeline_queries() == []
+    program.period_end = datetime.date(2029, 12, 31)
+    program.save()
+    assert len(timeline_queries()) == 1
+
+
 def test_the_dashboard_timeline_follows_its_programs_and_milestones(client, program):
     rendered(client, "/", TIMELINE)
     milestone = program.milestones.get()

@@ -1,8 +1,13 @@
 """The dashboard's charts drawn by templates."""
 
 from django import template
+from django.utils.safestring import mark_safe
 
-from .tracker_tags import render_kept
+from initiatives.cache import CATALOGUE, cached
+from initiatives.charts import Timeline
+from initiatives.timetravel import AsOf
+
+from .tracker_tags import render_in, render_kept
 
 register = template.Library()
 
@@ -16,9 +21,20 @@ def timeline_chart(timeline):
 
 
 @register.simple_tag(takes_context=True)
-def timeline_figure(context, timeline):
-    """``{% timeline_figure timeline %}``: the timeline's figure (its SVG, caption and table),
-    kept for what it shows (render_kept: the programs, their periods and milestones):
-    a status update, the usual save, leaves it as it was, and it was a third of the
-    dashboard's template work."""
-    return render_kept(context, "timeline", TIMELINE_FIGURE_TEMPLATE, [timeline], variable="timeline")[0]
+def timeline_figure(context):
+    """``{% timeline_figure %}``: the timeline of the page's date as a figure (its SVG,
+    caption and table), made of the programs, their periods and milestones (two queries,
+    charts.Timeline.on). Today's is kept under the catalogue version, so a status update,
+    the usual save, neither queries nor draws it again; a past date's, whose programs
+    are those known then (by their updates too), is kept for what it shows."""
+    as_of = context.get("as_of") or AsOf()
+    if as_of:
+        timeline = Timeline.on(as_of.date)
+        return render_kept(context, "timeline", TIMELINE_FIGURE_TEMPLATE, [timeline], variable="timeline")[0]
+    figure = cached(
+        "timeline-figure",
+        as_of=None,
+        counter=CATALOGUE,
+        compute=lambda: str(render_in(context, TIMELINE_FIGURE_TEMPLATE, timeline=Timeline.on(None))),
+    )
+    return mark_safe(figure)  # noqa: S308 (rendered by the figure template, which escapes)

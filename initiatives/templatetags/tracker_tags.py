@@ -27,16 +27,21 @@ CARD_TEMPLATE = "initiatives/_initiative_row.html"
 # --- Initiative cards ---------------------------------------------------------------
 
 
+def render_in(context, template_name, **variables):
+    """``template_name`` rendered in the page's context, with ``variables`` added."""
+    template = context.template.engine.get_template(template_name)
+    with context.push(variables):
+        return template.render(context)
+
+
 def render_kept(context, name, template_name, sources, *, variable, parts=(), **extra):
     """``template_name`` rendered in the page's context once per source (given to it as
     ``variable``, beside ``extra``), each kept for what it shows (cache.cached_fragments,
     under ``name``, the language, the page's date and ``parts``)."""
-    template = context.template.engine.get_template(template_name)
     as_of = context.get("as_of") or AsOf()
 
     def render(source):
-        with context.push({variable: source, **extra}):
-            return template.render(context)
+        return render_in(context, template_name, **{variable: source, **extra})
 
     return cached_fragments(name, sources, as_of=as_of.date, parts=parts, render=render)
 
