@@ -201,17 +201,24 @@ PLAIN_TYPES = (str, int, float, Decimal, datetime.date, type(None))
 
 
 def _comparable(value, seen):
-    """``value`` as data to compare: plain values as they are, model instances by what
-    they loaded (fragment_fingerprint), lists and dataclasses item by item and field by
+    """``value`` as data to compare: plain values as they are (text with attributes, such
+    as a LocalizedText, with them), model instances by what they loaded
+    (fragment_fingerprint), lists, dicts and dataclasses item by item and field by
     field, lazy translations as text (the language is in the key), anything else by its
     repr: at worst a cache miss (a repr holding an address), never another fragment's
     HTML. ``seen``: the ids of the instances described so far in this key."""
+    if type(value) in PLAIN_TYPES:
+        return value
+    if isinstance(value, str):  # a str with attributes of its own (LocalizedText: lang, fallback)
+        return (type(value).__name__, str(value), sorted(getattr(value, "__dict__", {}).items()))
     if isinstance(value, PLAIN_TYPES):
         return value
     if isinstance(value, Model):
         return fragment_fingerprint(value, seen)
     if isinstance(value, (list, tuple)):
         return tuple(_comparable(each, seen) for each in value)
+    if isinstance(value, dict):
+        return tuple((key, _comparable(each, seen)) for key, each in value.items())
     if isinstance(value, Promise):
         return str(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

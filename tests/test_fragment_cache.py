@@ -1,7 +1,8 @@
-"""Initiative cards and the dashboard's timeline kept for what they show
-(cache.cached_fragments, {% initiative_cards %}, {% timeline_figure %}):
-after an analyst's save every page is rendered again, but of a list's cards only those
-whose own values changed; a card never shows another state, language, date or role."""
+"""Initiative cards, the list's facet sections and the dashboard's timeline kept for
+what they show (cache.cached_fragments, {% initiative_cards %}, {% facet_sections %},
+{% timeline_figure %}): after an analyst's save every page is rendered again, but of a
+list's cards and facets only those whose own values changed; a card never shows
+another state, language, date or role."""
 
 import datetime
 
@@ -142,3 +143,27 @@ def test_the_dashboard_timeline_follows_its_programs_and_milestones(client, prog
     program.title = "The Digital Code"
     program.save()
     assert "The Digital Code" in rendered(client, "/", TIMELINE)[1]
+
+
+FACET = "initiatives/_facet.html"
+
+
+def test_after_a_status_update_only_the_facets_whose_counts_moved_are_drawn_again(client, listed):
+    """Six sections (organisation and country empty here): a status update moves the
+    status counts and, as the update is recent, the stale count; the others are kept."""
+    assert rendered(client, "/initiatives/", FACET)[0] == 6
+
+    StatusUpdateFactory(initiative=listed[1], status=Status.COMPLETED, reported_on=datetime.date(2026, 11, 1))
+    count, html = rendered(client, "/initiatives/", FACET)
+
+    assert count == 2
+    assert 'Completed <span class="count">(1)</span>' in html
+    forget_stored_pages()
+    assert rendered(client, "/initiatives/", FACET) == (6, html)  # the same page as rendered afresh
+
+
+def test_a_facet_section_follows_the_query_its_links_toggle(client, listed):
+    plain = rendered(client, "/initiatives/", FACET)[1]
+    count, filtered = rendered(client, "/initiatives/?kind=proposal", FACET)
+    assert count == 6  # every section's links now keep kind=proposal
+    assert "kind=proposal&amp;status=proposed" in filtered and "kind=proposal&amp;status=proposed" not in plain

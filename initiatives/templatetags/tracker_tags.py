@@ -23,6 +23,7 @@ from initiatives.vocabularies import DatePrecision, Status
 register = template.Library()
 
 CARD_TEMPLATE = "initiatives/_initiative_row.html"
+FACET_TEMPLATE = "initiatives/_facet.html"
 
 # --- Initiative cards ---------------------------------------------------------------
 
@@ -61,6 +62,17 @@ def initiative_cards(context, initiatives, show_themes=False):
         show_themes=show_themes,
     )
     return mark_safe("".join(cards))  # noqa: S308 (rendered by the card template, which escapes)
+
+
+@register.simple_tag(takes_context=True)
+def facet_sections(context, facets):
+    """The list's facets (facets.facet_values), each section rendered once for what it
+    shows (its values and this page's query, which its links toggle) and kept: after a
+    status update only the facets whose counts moved are drawn again."""
+    request = context.get("request")
+    query = request.GET.urlencode() if request is not None else ""
+    sections = render_kept(context, "facet", FACET_TEMPLATE, list(facets), variable="facet", parts=(query,))
+    return mark_safe("".join(sections))  # noqa: S308 (rendered by the facet template, which escapes)
 
 
 # --- External links ---------------------------------------------------------------
