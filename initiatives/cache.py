@@ -271,21 +271,29 @@ class CachedPaginator(Paginator):
     """A paginator whose count is cached per data version under ``count_parts`` (the
     normalised filter state, without page or ordering): COUNT(*) over a filter on the
     computed status reads every initiative, and it changes only when the data (or the
-    date) does. With ``row_parts`` too, pages of plain rows (the API's ``.values()``
-    dicts) are cached under them; pages of model instances never are (the whole HTML
-    page is cached instead, tracker/pagecache.py). No parts: a plain Paginator."""
+    date) does; with ``count_counter`` (CATALOGUE), only when that number does. With
+    ``row_parts`` too, pages of plain rows (the API's ``.values()`` dicts) are cached
+    under them; pages of model instances never are (the whole HTML page is cached
+    instead, tracker/pagecache.py). No parts: a plain Paginator."""
 
-    def __init__(self, *args, count_parts=None, row_parts=None, as_of=None, **kwargs):
+    def __init__(self, *args, count_parts=None, row_parts=None, as_of=None, count_counter=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_parts = count_parts
         self.row_parts = row_parts
         self.as_of = as_of
+        self.count_counter = count_counter
 
     @cached_property
     def count(self):
         if self.count_parts is None:
             return super().count
-        return cached("count", as_of=self.as_of, parts=self.count_parts, compute=lambda: Paginator.count.func(self))
+        return cached(
+            "count",
+            as_of=self.as_of,
+            parts=self.count_parts,
+            compute=lambda: Paginator.count.func(self),
+            counter=self.count_counter,
+        )
 
     def _get_page(self, object_list, number, paginator):
         if self.row_parts is not None:

@@ -162,6 +162,11 @@ INITIATIVE_FACETS = (
 )
 
 
+def catalogue_filters_of(facets=INITIATIVE_FACETS):
+    """The filters that read only what initiatives are: those of the catalogue facets."""
+    return {param for facet in facets if facet.catalogue for param in facet.params}
+
+
 def facet_values(filterset, initiatives, facets=INITIATIVE_FACETS, *, keep_catalogue=None):
     """Every facet with its values for the list ``filterset`` (the page's own, bound to
     the request) selects: label, count and whether it is selected. ``initiatives`` is
@@ -177,7 +182,7 @@ def facet_values(filterset, initiatives, facets=INITIATIVE_FACETS, *, keep_catal
     # Unbound (no query string at all) there is nothing to filter by.
     values = form.cleaned_data if form.is_bound else {}
     filtering = {name for name, value in values.items() if name not in NOT_FILTERS and value not in EMPTY_VALUES}
-    catalogue_filters = {param for facet in facets if facet.catalogue for param in facet.params}
+    catalogue_filters = catalogue_filters_of(facets)
 
     def matching_all_but(params):
         if set(form.errors) - set(params):

@@ -22,7 +22,7 @@ from . import charts
 from .cache import CATALOGUE, CachedPaginator, cached
 from .corrections import revisions_by_update, source_citations_on, word_as_on
 from .evidence import passages
-from .facets import facet_values
+from .facets import catalogue_filters_of, facet_values
 from .filters import InitiativeFilter, StatusUpdateFilter, filter_state
 from .models import (
     Citation,
@@ -101,11 +101,21 @@ class ClampedPaginationMixin:
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return self.paginator_class(
-            queryset, per_page, count_parts=self.count_parts(), as_of=getattr(self, "as_of", None), **kwargs
+            queryset,
+            per_page,
+            count_parts=self.count_parts(),
+            as_of=getattr(self, "as_of", None),
+            count_counter=self.count_counter(),
+            **kwargs,
         )
 
     def count_parts(self):
         """What the row count depends on besides the date (its cache key), or None."""
+        return None
+
+    def count_counter(self):
+        """The version the row count is kept under: the data version (None), or
+        cache.CATALOGUE where the count reads only what initiatives are."""
         return None
 
     def paginate_queryset(self, queryset, page_size):
@@ -247,6 +257,14 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
         context["ordering_choices"] = self.filterset.filters["ordering"].field.choices
         context["current_ordering"] = self.request.GET.get("ordering", "")
         return context
+
+    def count_counter(self):
+        """Today's count under catalogue filters alone (or none) is the catalogue's."""
+        state = filter_state(self.filterset)
+        filtering = {name for name, _ in state or ()} - {"ordering"}
+        if self.as_of is None and state is not None and filtering <= catalogue_filters_of():
+            return CATALOGUE
+        return None
 
     def facets(self, state=None):
         """The facets; today's catalogue facets (facets.facet_values) each kept under the

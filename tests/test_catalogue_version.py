@@ -1,7 +1,8 @@
 """The catalogue version (initiatives/cache.py): every change but to status updates and
 their citations moves it on, and today's kind, theme, organisation and country facets
-are kept under it, so a status update, the usual save, counts only the status and
-attention facets again; every other change counts all."""
+(and the list's count) under catalogue filters alone are kept under it, so a status
+update, the usual save, counts only the status and attention facets again; every other
+change counts all."""
 
 import datetime
 
@@ -26,6 +27,7 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 FACET_QUERIES = {
+    "count": 'SELECT COUNT(*) AS "__count" FROM "initiatives_initiative"',
     "kind": 'SELECT "initiatives_initiative"."kind" AS "kind", COUNT(',
     "status": '"initiatives_initiative"."latest_status" AS "current_status", COUNT(',
     "theme": 'SELECT "initiatives_initiative_themes"."theme_id" AS "theme", COUNT(',
