@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 from django.core.validators import EMPTY_VALUES
 from django.db.models import Count, Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .country_names import country_name
 from .models import Initiative, InitiativeCountry
+from .search import match_set_condition
 from .translation import localized_value, translated
 
 # What a yes/no filter's link sends, and the spellings of "yes" it reads as selected.
@@ -22,6 +24,8 @@ FLAG_VALUE = "true"
 FLAG_SELECTED = (["true"], ["True"], ["1"])
 # Parameters that are no filter: a facet's counts ignore them.
 NOT_FILTERS = ("ordering", "page")
+# The words searched for (InitiativeFilter.q).
+SEARCH = "q"
 
 
 def by_name(rows):
@@ -78,6 +82,7 @@ class Facet:
     param: str
     counts: Callable = None
     catalogue: bool = False
+    keeps_empty = False  # values at 0 are left out (they come from a GROUP BY)
 
     @property
     def params(self):
@@ -108,6 +113,8 @@ class Facet:
 class ChoiceFacet(Facet):
     """Every choice of a choice filter, in its order, counted by the filter's column
     (all shown, at 0, while the other filters are invalid)."""
+
+    keeps_empty = True
 
     def rows(self, filter_, initiatives):
         counts = {}
@@ -175,31 +182,79 @@ def facet_values(filterset, initiatives, facets=INITIATIVE_FACETS, *, keep_catal
     The request's values are validated once; each facet then applies every valid filter
     but its own, rather than building (deep-copying) a filterset of its own per facet.
     A catalogue facet under catalogue filters alone reads nothing a status update
-    changes: with ``keep_catalogue(facet, compute)``, its values are that call's."""
-    filterset.is_valid()
-    form = filterset.form
-    filters = filterset.filters
-    # Unbound (no query string at all) there is nothing to filter by.
-    values = form.cleaned_data if form.is_bound else {}
-    filtering = {name for name, value in values.items() if name not in NOT_FILTERS and value not in EMPTY_VALUES}
-    catalogue_filters = catalogue_filters_of(facets)
+    changes: with ``keep_catalogue(facet, compute, without=())``, its values are that
+    call's (``without``: filters left out of what it was computed under)."""
+    counting = _FacetCounting(filterset, initiatives, catalogue_filters_of(facets), keep_catalogue)
+    return [counting.values(facet) for facet in facets]
 
-    def matching_all_but(params):
-        if set(form.errors) - set(params):
+
+class _FacetCounting:
+    """The facets of one filter state (facet_values)."""
+
+    def __init__(self, filterset, initiatives, catalogue_filters, keep_catalogue):
+        filterset.is_valid()
+        self.form = filterset.form
+        self.filters = filterset.filters
+        self.request = filterset.request
+        self.initiatives = initiatives
+        self.catalogue_filters = catalogue_filters
+        self.keep_catalogue = keep_catalogue
+        # Unbound (no query string at all) there is nothing to filter by.
+        self.cleaned = self.form.cleaned_data if self.form.is_bound else {}
+        self.filtering = {
+            name for name, value in self.cleaned.items() if name not in NOT_FILTERS and value not in EMPTY_VALUES
+        }
+
+    def matching_all_but(self, params):
+        if set(self.form.errors) - set(params):
             return None
-        matching = initiatives
-        for name, value in values.items():
+        matching = self.initiatives
+        for name, value in self.cleaned.items():
             if name not in params and name not in NOT_FILTERS:
-                matching = filters[name].filter(matching, value)
+                matching = self.filters[name].filter(matching, value)
         return matching.order_by()
 
-    def facet_value(facet):
-        def compute():
-            selected = {param: filterset.request.GET.getlist(param) for param in facet.params}
-            return facet.values(filters, matching_all_but(facet.params), selected)
+    def counted(self, facet, without=(), among=None):
+        """The facet's values over every filter but its own and ``without``; with
+        ``among`` (ids), over those initiatives only."""
+        matching = self.matching_all_but((*facet.params, *without))
+        if among is not None and matching is not None:
+            matching = matching.filter(pk__any_of=among)
+        selected = {param: self.request.GET.getlist(param) for param in facet.params}
+        return facet.values(self.filters, matching, selected)
 
-        if keep_catalogue and facet.catalogue and filtering - set(facet.params) <= catalogue_filters:
-            return keep_catalogue(facet, compute)
-        return compute()
+    def values(self, facet):
+        others = self.filtering - set(facet.params)
+        if not (self.keep_catalogue and facet.catalogue and others - {SEARCH} <= self.catalogue_filters):
+            return self.counted(facet)
+        if SEARCH not in others:
+            return self.keep_catalogue(facet, lambda: self.counted(facet))
+        missed = self.missed_by_search
+        if missed is None:
+            return self.counted(facet)
+        # A word most initiatives hold (search.match_set_condition): the kept values
+        # without it, less those of the few initiatives that lack it.
+        whole = self.keep_catalogue(facet, lambda: self.counted(facet, without=(SEARCH,)), without=(SEARCH,))
+        return less(facet, whole, self.counted(facet, without=(SEARCH,), among=missed) if missed else None)
 
-    return [facet_value(facet) for facet in facets]
+    @cached_property
+    def missed_by_search(self):
+        """The ids of the initiatives the search leaves out, when it is kept as those
+        (search._full_text_initiatives: a common word, on PostgreSQL), else None."""
+        searched = self.filters[SEARCH].filter(self.initiatives, self.cleaned[SEARCH])
+        if not searched.query.where:  # a word every initiative holds
+            return []
+        match_set = match_set_condition(searched)
+        if match_set is None or match_set[0]:
+            return None
+        return match_set[1]
+
+
+def less(facet, whole, part):
+    """A facet's ``whole`` values less the counts of ``part`` (of some of the same
+    initiatives): a choice facet keeps its choices at 0, the others drop them."""
+    if part is None:
+        return whole
+    taken = {item["value"]: item["count"] for item in part["values"]}
+    values = [{**item, "count": item["count"] - taken.get(item["value"], 0)} for item in whole["values"]]
+    return {**whole, "values": [item for item in values if item["count"] or facet.keeps_empty]}

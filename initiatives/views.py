@@ -272,9 +272,10 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
         status and attention facets are counted again."""
         initiatives = Initiative.objects.with_current_status(as_of=self.as_of)
 
-        def keep_catalogue(facet, compute):
+        def keep_catalogue(facet, compute, without=()):
             name = f"facet-{'-'.join(facet.params)}"
-            return cached(name, as_of=self.as_of, parts=state, compute=compute, counter=CATALOGUE)
+            parts = tuple(item for item in state if item[0] not in without)
+            return cached(name, as_of=self.as_of, parts=parts, compute=compute, counter=CATALOGUE)
 
         today = state is not None and self.as_of is None
         return facet_values(self.filterset, initiatives, keep_catalogue=keep_catalogue if today else None)
