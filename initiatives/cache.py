@@ -56,26 +56,27 @@ PUBLISHED_CATALOGUE_KEY = "catalogue-version"
 
 
 class _Memo:
-    """The number this process last read or wrote, until ``expires`` (time.monotonic)."""
+    """The numbers this process last read or wrote (by column), until ``expires``
+    (time.monotonic). One memo for the pair, read and refreshed together: a process
+    never pairs a new data version with an old catalogue version, which would keep
+    old catalogue values in a page stored under the new data version."""
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.number = None
+        self.numbers = None
         self.expires = 0.0
-        # A save committed (or is committing) here whose number is not yet published.
+        # A save committed (or is committing) here whose numbers are not yet published.
         self.publish_owed = False
 
 
-class _Counter:
-    """One number of the DataVersion row: its column, the cache key it is published
-    under, this process's memo of it, and the one callback that publishes it after a
-    commit (one object, so a transaction can tell it already moved this number on)."""
+_memo = _Memo()
 
-    def __init__(self, column, published_key):
-        self.column = column
-        self.published_key = published_key
-        self.memo = _Memo()
-        self.publish_after_commit = functools.partial(_published_after_commit, self)
+DATA = "number"
+CATALOGUE = "catalogue_number"
+# Where each number is published; the catalogue first, so that a reader between the
+# two publishes meets an older data version with a newer catalogue (newer values
+# under an older number, as any reader during a save), never the other way round.
+PUBLISHED_KEYS = {CATALOGUE: PUBLISHED_CATALOGUE_KEY, DATA: PUBLISHED_VERSION_KEY}
 
 
 def _versions():
@@ -83,15 +84,16 @@ def _versions():
 
 
 def _refresh_from_row():
-    """Both numbers read from the row in one query, published, and kept in each memo."""
-    numbers = _versions().values_list(*(counter.column for counter in COUNTERS)).first()
+    """Both numbers read from the row in one query, published, and kept in the memo."""
+    numbers = _versions().values(*PUBLISHED_KEYS).first()
     if numbers is None:  # a database emptied by flush: start again
         _create_version_row()
-        numbers = (0,) * len(COUNTERS)
-    expires = time.monotonic() + settings.DATA_VERSION_MEMO_SECONDS
-    for counter, number in zip(COUNTERS, numbers, strict=True):
-        counter.memo.publish_owed = not _publish(counter, number)
-        counter.memo.number, counter.memo.expires = number, expires
+        numbers = dict.fromkeys(PUBLISHED_KEYS, 0)
+    # A data version is published only after its catalogue version was.
+    published = all(_publish(PUBLISHED_KEYS[column], numbers[column]) for column in PUBLISHED_KEYS)
+    _memo.publish_owed = not published
+    _memo.numbers, _memo.expires = numbers, time.monotonic() + settings.DATA_VERSION_MEMO_SECONDS
+    return numbers
 
 
 def _create_version_row():
@@ -102,92 +104,105 @@ def _create_version_row():
         pass
 
 
-def _publish(counter, number):
-    """Raise the published number to ``number``; False when the cache is unreachable."""
-    key = counter.published_key
+def _publish(key, number):
+    """Raise the number published under ``key`` to ``number``; False when the cache is
+    unreachable."""
     raise_to = getattr(cache, "raise_to", None)
     if raise_to is not None:
         return raise_to(key, number, settings.DATA_VERSION_PUBLISHED_SECONDS)
-    with counter.memo.lock:  # a per-process cache (no REDIS_URL): a lock makes get-then-set safe
+    with _memo.lock:  # a per-process cache (no REDIS_URL): a lock makes get-then-set safe
         published = cache.get(key)
         if published is None or published < number:
             cache.set(key, number, settings.DATA_VERSION_PUBLISHED_SECONDS)
     return True
 
 
-def data_version(counter=None):
-    """The current data version (or ``CATALOGUE``'s number): from the process memo, else
-    one cache read, else the row."""
-    counter = counter or DATA
-    memo = counter.memo
+def _numbers():
+    """Both current numbers: from the process memo, else one cache read (both keys at
+    once), else the row."""
     now = time.monotonic()
-    number = memo.number
-    if number is not None and now < memo.expires:
-        return number
-    number = None if memo.publish_owed else cache.get(counter.published_key)
-    if number is None:
-        _refresh_from_row()
-        return memo.number
-    memo.number, memo.expires = number, now + settings.DATA_VERSION_MEMO_SECONDS
-    return number
+    if _memo.numbers is not None and now < _memo.expires:
+        return _memo.numbers
+    found = {} if _memo.publish_owed else cache.get_many(list(PUBLISHED_KEYS.values()))
+    if len(found) < len(PUBLISHED_KEYS):
+        return _refresh_from_row()
+    numbers = {column: found[key] for column, key in PUBLISHED_KEYS.items()}
+    _memo.numbers, _memo.expires = numbers, now + settings.DATA_VERSION_MEMO_SECONDS
+    return numbers
 
 
-def forget_data_version(counters=None):
+def data_version():
+    """The current data version, which every save moves on."""
+    return _numbers()[DATA]
+
+
+def catalogue_version():
+    """The current catalogue version, which every save but of status updates and their
+    citations moves on."""
+    return _numbers()[CATALOGUE]
+
+
+def forget_data_version():
     """The next read goes past the process memo (and, until published, past the cache)."""
-    for counter in counters or COUNTERS:
-        counter.memo.number = None
-        counter.memo.publish_owed = True
+    _memo.numbers = None
+    _memo.publish_owed = True
 
 
-def _published_after_commit(counter):
-    """After a commit that moved ``counter`` on (the other number is read with it)."""
-    _refresh_from_row()
+# Run after a commit that moved the numbers on: one object per kind of move, so that a
+# transaction can tell what it has moved already.
+_AFTER_DATA_COMMIT = functools.partial(_refresh_from_row)
+_AFTER_CATALOGUE_COMMIT = functools.partial(_refresh_from_row)
 
 
-def _moved_on_in_this_transaction(counter):
-    """Whether this transaction has already moved the number on (its publish is pending).
-    A TestCase wraps each test in a transaction that never commits: there every save
-    counts as its own transaction, as it would outside the test."""
+def _registered(*callbacks):
+    """Whether this transaction has registered one of ``callbacks`` (its publish is
+    pending). A TestCase wraps each test in a transaction that never commits: there
+    every save counts as its own transaction, as it would outside the test."""
+    if not connection.in_atomic_block:
+        return False
     if any(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
         return False
-    return any(callback is counter.publish_after_commit for _, callback, _ in connection.run_on_commit)
+    return any(callback is each for _, callback, _ in connection.run_on_commit for each in callbacks)
 
 
 def bump_data_version(*, catalogue=True):
-    """Move the version on (and, unless ``catalogue`` is False, the catalogue version)
-    once per transaction, in it, in one UPDATE (no signals are sent). Each jumps to the
-    clock (in ns) when that is ahead, so a database restored from a backup never counts
-    again through numbers already used for other data (and cached or exported)."""
-    counters = [
-        counter
-        for counter in (COUNTERS if catalogue else (DATA,))
-        if not (connection.in_atomic_block and _moved_on_in_this_transaction(counter))
-    ]
-    if not counters:
-        return
+    """Move the data version on (and, unless ``catalogue`` is False, the catalogue
+    version) once per transaction, in it, in one UPDATE (no signals are sent). Each
+    jumps to the clock (in ns) when that is ahead, so a database restored from a backup
+    never counts again through numbers already used for other data (and cached or
+    exported)."""
+    if catalogue:
+        if _registered(_AFTER_CATALOGUE_COMMIT):
+            return
+        columns, after_commit = (DATA, CATALOGUE), _AFTER_CATALOGUE_COMMIT
+    else:
+        if _registered(_AFTER_DATA_COMMIT, _AFTER_CATALOGUE_COMMIT):
+            return
+        columns, after_commit = (DATA,), _AFTER_DATA_COMMIT
     now = Value(time.time_ns())
-    moved_on = {counter.column: Greatest(F(counter.column) + 1, now) for counter in counters}
+    moved_on = {column: Greatest(F(column) + 1, now) for column in columns}
     if not _versions().update(**moved_on):
         _create_version_row()
         _versions().update(**moved_on)
-    forget_data_version(counters)
-    for counter in counters:
-        transaction.on_commit(counter.publish_after_commit)
+    forget_data_version()
+    transaction.on_commit(after_commit)
 
 
 def key_for(name, *, as_of, parts=()):
     """A short cache key: the name, language, date shown and a digest of ``parts``
-    (plain values: the recognised parameters, never SQL)."""
+    (plain values: the recognised parameters, never SQL). Today's page and the page
+    asked for today's date explicitly (which lists only what was known by then) differ."""
     digest = hashlib.blake2b(repr(tuple(parts)).encode(), digest_size=16).hexdigest()
-    return f"{name}:{translation.get_language()}:{resolve_as_of(as_of).isoformat()}:{digest}"
+    day = resolve_as_of(as_of).isoformat()
+    return f"{name}:{translation.get_language()}:{'today-' if as_of is None else ''}{day}:{digest}"
 
 
-def cached(name, *, as_of, parts=(), compute, counter=None):
-    """compute(), or its cached value for this data version (or ``counter``'s number:
-    CATALOGUE), language and date. compute() must return plain values (they are
-    stored, not model instances)."""
-    key = key_for(name, as_of=as_of, parts=parts)
-    version = data_version(counter)
+def cached(name, *, as_of, parts=(), compute, catalogue=False):
+    """compute(), or its cached value for this data version (with ``catalogue``, this
+    catalogue version), language and date. compute() must return plain values (they
+    are stored, not model instances)."""
+    key = key_for(f"{name}@catalogue" if catalogue else name, as_of=as_of, parts=parts)
+    version = catalogue_version() if catalogue else data_version()
     value = cache.get(key, version=version)
     if value is None:
         value = compute()
@@ -210,7 +225,8 @@ def _comparable(value, seen):
     if type(value) in PLAIN_TYPES:
         return value
     if isinstance(value, str):  # a str with attributes of its own (LocalizedText: lang, fallback)
-        return (type(value).__name__, str(value), sorted(getattr(value, "__dict__", {}).items()))
+        attributes = sorted(getattr(value, "__dict__", {}).items())
+        return (type(value).__name__, str(value), [(name, _comparable(each, seen)) for name, each in attributes])
     if isinstance(value, PLAIN_TYPES):
         return value
     if isinstance(value, Model):
@@ -271,17 +287,17 @@ class CachedPaginator(Paginator):
     """A paginator whose count is cached per data version under ``count_parts`` (the
     normalised filter state, without page or ordering): COUNT(*) over a filter on the
     computed status reads every initiative, and it changes only when the data (or the
-    date) does; with ``count_counter`` (CATALOGUE), only when that number does. With
+    date) does; with ``count_in_catalogue``, only when the catalogue version does. With
     ``row_parts`` too, pages of plain rows (the API's ``.values()`` dicts) are cached
     under them; pages of model instances never are (the whole HTML page is cached
     instead, tracker/pagecache.py). No parts: a plain Paginator."""
 
-    def __init__(self, *args, count_parts=None, row_parts=None, as_of=None, count_counter=None, **kwargs):
+    def __init__(self, *args, count_parts=None, row_parts=None, as_of=None, count_in_catalogue=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_parts = count_parts
         self.row_parts = row_parts
         self.as_of = as_of
-        self.count_counter = count_counter
+        self.count_in_catalogue = count_in_catalogue
 
     @cached_property
     def count(self):
@@ -292,7 +308,7 @@ class CachedPaginator(Paginator):
             as_of=self.as_of,
             parts=self.count_parts,
             compute=lambda: Paginator.count.func(self),
-            counter=self.count_counter,
+            catalogue=self.count_in_catalogue,
         )
 
     def _get_page(self, object_list, number, paginator):
@@ -356,9 +372,6 @@ def connect_invalidation():
         )
 
 
-DATA = _Counter("number", PUBLISHED_VERSION_KEY)
-CATALOGUE = _Counter("catalogue_number", PUBLISHED_CATALOGUE_KEY)
-COUNTERS = (DATA, CATALOGUE)
 # What became of the initiatives: a save of these moves the data version alone; any
 # other save (and any explicit bump) moves the catalogue version too. The stored
 # latest-status columns of an initiative are its updates' (written by an UPDATE with

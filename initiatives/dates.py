@@ -4,6 +4,8 @@ in the active language, never with a made-up day. Pages (the ``show_date`` tag a
 
 import functools
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import formats, translation
 
 from .translation import language_code
@@ -26,7 +28,8 @@ def format_at_precision(value, precision=DatePrecision.DAY):
 
 # Each date written once per process and language: Django's date_format reads the
 # language's formats and walks the format string on every call (a changelist page of
-# fifty updates spent about a tenth of its time here).
+# fifty updates spent about a tenth of its time here). Forgotten when a setting
+# changes (tests' override_settings), as Django's own format cache is.
 @functools.lru_cache(maxsize=4096)
 def _formatted(value, precision, language):
     if precision == DatePrecision.YEAR:
@@ -55,3 +58,8 @@ def sentence(text):
     abbreviation ("12 января 2026 г."), whose full stop also ends the sentence."""
     text = str(text).rstrip()
     return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
+@receiver(setting_changed)
+def _forget_written_dates(**kwargs):
+    _formatted.cache_clear()

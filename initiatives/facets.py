@@ -174,6 +174,12 @@ def catalogue_filters_of(facets=INITIATIVE_FACETS):
     return {param for facet in facets if facet.catalogue for param in facet.params}
 
 
+def reads_only_catalogue(names, facets=INITIATIVE_FACETS):
+    """Whether filtering by ``names`` (the filters with a value) reads only what
+    initiatives are, never their updates, status or milestones (cache.CATALOGUE)."""
+    return set(names) - set(NOT_FILTERS) <= catalogue_filters_of(facets)
+
+
 def facet_values(filterset, initiatives, facets=INITIATIVE_FACETS, *, keep_catalogue=None):
     """Every facet with its values for the list ``filterset`` (the page's own, bound to
     the request) selects: label, count and whether it is selected. ``initiatives`` is
@@ -184,20 +190,20 @@ def facet_values(filterset, initiatives, facets=INITIATIVE_FACETS, *, keep_catal
     A catalogue facet under catalogue filters alone reads nothing a status update
     changes: with ``keep_catalogue(facet, compute, without=())``, its values are that
     call's (``without``: filters left out of what it was computed under)."""
-    counting = _FacetCounting(filterset, initiatives, catalogue_filters_of(facets), keep_catalogue)
+    counting = _FacetCounting(filterset, initiatives, facets, keep_catalogue)
     return [counting.values(facet) for facet in facets]
 
 
 class _FacetCounting:
     """The facets of one filter state (facet_values)."""
 
-    def __init__(self, filterset, initiatives, catalogue_filters, keep_catalogue):
+    def __init__(self, filterset, initiatives, facets, keep_catalogue):
         filterset.is_valid()
         self.form = filterset.form
         self.filters = filterset.filters
         self.request = filterset.request
         self.initiatives = initiatives
-        self.catalogue_filters = catalogue_filters
+        self.facets = facets
         self.keep_catalogue = keep_catalogue
         # Unbound (no query string at all) there is nothing to filter by.
         self.cleaned = self.form.cleaned_data if self.form.is_bound else {}
@@ -225,7 +231,7 @@ class _FacetCounting:
 
     def values(self, facet):
         others = self.filtering - set(facet.params)
-        if not (self.keep_catalogue and facet.catalogue and others - {SEARCH} <= self.catalogue_filters):
+        if not (self.keep_catalogue and facet.catalogue and reads_only_catalogue(others - {SEARCH}, self.facets)):
             return self.counted(facet)
         if SEARCH not in others:
             return self.keep_catalogue(facet, lambda: self.counted(facet))

@@ -705,9 +705,11 @@ class StatusUpdate(TranslatableMixin, KnownDates, TimeStamped):
         verbose_name_plural = _("status updates")
 
     def __str__(self):
-        # Status.describe, not get_status_display(): that builds a dict of every choice,
-        # hashing each lazy label, for each update named (fifty on a changelist page).
-        return f"{self.initiative}: {Status.describe(self.status).label} ({self.reported_on.isoformat()})"
+        # Not get_status_display(): that builds a dict of every choice, hashing each lazy
+        # label, for each update named (fifty on a changelist page). As it does, a code
+        # outside the vocabulary (an old history row's) shows as it is.
+        status = Status(self.status).label if self.status in Status.values else self.status
+        return f"{self.initiative}: {status} ({self.reported_on.isoformat()})"
 
     def get_absolute_url(self):
         return f"{self.initiative.get_absolute_url()}#update-{self.pk}"

@@ -14,15 +14,16 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from . import charts
-from .cache import CATALOGUE, CachedPaginator, cached
+from .cache import CachedPaginator, cached
 from .corrections import revisions_by_update, source_citations_on, word_as_on
 from .evidence import passages
-from .facets import catalogue_filters_of, facet_values
+from .facets import facet_values, reads_only_catalogue
 from .filters import InitiativeFilter, StatusUpdateFilter, filter_state
 from .models import (
     Citation,
@@ -105,7 +106,7 @@ class ClampedPaginationMixin:
             per_page,
             count_parts=self.count_parts(),
             as_of=getattr(self, "as_of", None),
-            count_counter=self.count_counter(),
+            count_in_catalogue=self.count_in_catalogue(),
             **kwargs,
         )
 
@@ -113,10 +114,10 @@ class ClampedPaginationMixin:
         """What the row count depends on besides the date (its cache key), or None."""
         return None
 
-    def count_counter(self):
-        """The version the row count is kept under: the data version (None), or
-        cache.CATALOGUE where the count reads only what initiatives are."""
-        return None
+    def count_in_catalogue(self):
+        """Whether the row count reads only what initiatives are, and so is kept under
+        the catalogue version rather than the data version."""
+        return False
 
     def paginate_queryset(self, queryset, page_size):
         queryset = stable_order(queryset, *self.tiebreak)
@@ -139,11 +140,16 @@ class FilteredListMixin(ClampedPaginationMixin):
     """A list page whose filters or page number were not understood answers 400, still
     rendering the page with the notice that says which ones and why."""
 
-    def count_parts(self):
+    @cached_property
+    def filters_applied(self):
+        """The normalised filter state (filter_state) without the sort, which neither
+        the count nor the facets depend on; None when a filter is invalid."""
         state = filter_state(self.filterset)
-        if state is None:
-            return None
-        return (type(self).__name__, *(item for item in state if item[0] != "ordering"))
+        return None if state is None else tuple(item for item in state if item[0] != "ordering")
+
+    def count_parts(self):
+        state = self.filters_applied
+        return None if state is None else (type(self).__name__, *state)
 
     def input_errors(self):
         errors = dict(self.filterset.form.errors) if self.filterset.is_bound else {}
@@ -246,7 +252,7 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Six aggregates over every initiative: cached per data version and filter state.
-        state = filter_state(self.filterset)
+        state = self.filters_applied
         facets = (
             self.facets()
             if state is None
@@ -258,13 +264,10 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
         context["current_ordering"] = self.request.GET.get("ordering", "")
         return context
 
-    def count_counter(self):
-        """Today's count under catalogue filters alone (or none) is the catalogue's."""
-        state = filter_state(self.filterset)
-        filtering = {name for name, _ in state or ()} - {"ordering"}
-        if self.as_of is None and state is not None and filtering <= catalogue_filters_of():
-            return CATALOGUE
-        return None
+    def count_in_catalogue(self):
+        """Today's count under catalogue filters alone (or none)."""
+        state = self.filters_applied
+        return self.as_of is None and state is not None and reads_only_catalogue(name for name, _ in state)
 
     def facets(self, state=None):
         """The facets; today's catalogue facets (facets.facet_values) each kept under the
@@ -275,7 +278,7 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
         def keep_catalogue(facet, compute, without=()):
             name = f"facet-{'-'.join(facet.params)}"
             parts = tuple(item for item in state if item[0] not in without)
-            return cached(name, as_of=self.as_of, parts=parts, compute=compute, counter=CATALOGUE)
+            return cached(name, as_of=self.as_of, parts=parts, compute=compute, catalogue=True)
 
         today = state is not None and self.as_of is None
         return facet_values(self.filterset, initiatives, keep_catalogue=keep_catalogue if today else None)

@@ -97,3 +97,15 @@ def test_a_list_page_filtered_on_the_computed_status_is_cached_until_data_change
     StatusUpdateFactory(initiative=moved, status=Status.STALLED)
     _, response = queries_for(client, path)
     assert [row.title for row in response.context["object_list"]] == ["Another", "Stalled one"]
+
+
+def test_today_and_today_s_date_asked_explicitly_are_kept_apart():
+    """?as_of=<today> lists only what was known by the date (a program "proposed in
+    2026" is not yet known on 2 December): never today's entry."""
+    from django.utils import timezone
+
+    from initiatives.cache import key_for
+
+    today = timezone.localdate()
+    assert key_for("count", as_of=None) != key_for("count", as_of=today)
+    assert key_for("count", as_of=today) == key_for("count", as_of=today)

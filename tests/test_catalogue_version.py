@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from initiatives.cache import CATALOGUE, DATA, bump_data_version, data_version
+from initiatives.cache import bump_data_version, catalogue_version, data_version
 from initiatives.models import InitiativeCountry, InitiativeOrganisation
 from initiatives.vocabularies import Role, Status
 
@@ -59,13 +59,13 @@ def program():
 
 def test_a_status_update_moves_the_data_version_but_not_the_catalogue_version(program):
     source = SourceFactory()  # a source is part of the catalogue: added before
-    data, catalogue = data_version(), data_version(CATALOGUE)
+    data, catalogue = data_version(), catalogue_version()
     update = StatusUpdateFactory(initiative=program, status=Status.COMPLETED, reported_on=datetime.date(2025, 9, 1))
     CitationFactory(update=update, source=source)
-    assert data_version() > data and data_version(CATALOGUE) == catalogue
+    assert data_version() > data and catalogue_version() == catalogue
     program.title = "Renamed"
     program.save()
-    assert data_version(DATA) > data and data_version(CATALOGUE) > catalogue
+    assert data_version() > data and catalogue_version() > catalogue
 
 
 @pytest.mark.parametrize(
@@ -79,9 +79,9 @@ def test_a_status_update_moves_the_data_version_but_not_the_catalogue_version(pr
     ids=["milestone", "source", "deletion", "explicit bump"],
 )
 def test_every_other_change_moves_both(program, change):
-    data, catalogue = data_version(), data_version(CATALOGUE)
+    data, catalogue = data_version(), catalogue_version()
     change(program)
-    assert data_version() > data and data_version(CATALOGUE) > catalogue
+    assert data_version() > data and catalogue_version() > catalogue
 
 
 def test_after_a_status_update_only_the_status_facets_are_counted_again(client, program):
@@ -145,3 +145,49 @@ def test_a_past_date_counts_every_facet_again(client, program):
     _, counted = listed(client, path)
     # (A past date's status facet asks the updates known then: another query.)
     assert {"kind", "theme", "organisation", "country"} <= counted
+
+
+def test_a_worker_reads_both_numbers_together(settings, monkeypatch):
+    """Two gunicorn workers, simulated: worker B's memo holds the pair it read; a theme
+    saved in worker A moves both on; when B's memo expires it reads both again, never a
+    new data version beside the catalogue version it had (whose values it would then
+    keep in a page stored under the new data version)."""
+    from django.db import transaction
+
+    from initiatives import cache as data_cache
+
+    settings.DATA_VERSION_MEMO_SECONDS = 60
+    worker_b = data_cache._Memo()
+    monkeypatch.setattr(data_cache, "_memo", worker_b)
+    before = data_version(), catalogue_version()
+
+    monkeypatch.setattr(data_cache, "_memo", data_cache._Memo())  # worker A saves
+    with transaction.atomic():
+        ThemeFactory()
+    for callback in [callback for _, callback, _ in connection.run_on_commit]:
+        callback()
+
+    monkeypatch.setattr(data_cache, "_memo", worker_b)
+    assert (data_version(), catalogue_version()) == before  # within B's memo
+    worker_b.expires = 0
+    data, catalogue = data_version(), catalogue_version()
+    assert data > before[0] and catalogue > before[1]
+
+
+def test_a_data_version_is_published_only_after_its_catalogue_version(monkeypatch):
+    """A reader between the two publishes meets an older data version with a newer
+    catalogue version, never the other way round; when the catalogue's publish fails,
+    the data version is not published, and this process reads the row until it is."""
+    from initiatives import cache as data_cache
+
+    published = []
+
+    def publish(key, number):
+        published.append(key)
+        return key != data_cache.PUBLISHED_CATALOGUE_KEY
+
+    monkeypatch.setattr(data_cache, "_publish", publish)
+    data_cache.forget_data_version()
+    data_version()
+    assert published == [data_cache.PUBLISHED_CATALOGUE_KEY]
+    assert data_cache._memo.publish_owed

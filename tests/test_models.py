@@ -175,3 +175,12 @@ def test_string_forms_name_the_record():
         initiative=InitiativeFactory(title="Cyber Shield"), reported_on=datetime.date(2025, 3, 1)
     )
     assert str(update) == "Cyber Shield: In progress (2025-03-01)"
+
+
+def test_an_update_is_named_by_its_status_label_or_an_unknown_code_as_it_is():
+    """An old history row may hold a code since retired: its name shows the code."""
+    initiative, june = InitiativeFactory.build(title="Digital Code"), datetime.date(2025, 6, 1)
+    known = StatusUpdateFactory.build(initiative=initiative, status="in_progress", reported_on=june)
+    retired = StatusUpdateFactory.build(initiative=initiative, status="paused", reported_on=june)
+    assert str(known) == "Digital Code: In progress (2025-06-01)"
+    assert str(retired) == "Digital Code: paused (2025-06-01)"

@@ -107,7 +107,7 @@ def test_a_save_in_one_worker_is_seen_by_another_through_redis(own_redis, world,
     for callback in [callback for _, callback, _ in connection.run_on_commit]:
         callback()
 
-    monkeypatch.setattr(data_cache.DATA, "memo", worker_b)
+    monkeypatch.setattr(data_cache, "_memo", worker_b)
     with CaptureQueriesContext(connection) as queries:
         number = data_cache.data_version()
     assert len(queries) == 0  # one cache read, no query

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from initiatives.cache import CATALOGUE, cached
+from initiatives.cache import cached
 from initiatives.charts import Timeline
 from initiatives.timetravel import AsOf
 
@@ -34,7 +34,7 @@ def timeline_figure(context):
     figure = cached(
         "timeline-figure",
         as_of=None,
-        counter=CATALOGUE,
+        catalogue=True,
         compute=lambda: str(render_in(context, TIMELINE_FIGURE_TEMPLATE, timeline=Timeline.on(None))),
     )
     return mark_safe(figure)  # noqa: S308 (rendered by the figure template, which escapes)
