@@ -338,6 +338,13 @@ def normalised_params(query, names):
     )
 
 
+# What became of the initiatives: a save of these moves the data version alone; any
+# other save (and any explicit bump) moves the catalogue version too. The stored
+# latest-status columns of an initiative are its updates' (written by an UPDATE with
+# no signal), so values kept under the catalogue version never read them.
+UPDATE_MODELS = ("statusupdate", "citation")
+
+
 def _in_catalogue(model):
     return model._meta.model_name not in UPDATE_MODELS
 
@@ -370,10 +377,3 @@ def connect_invalidation():
         m2m_changed.connect(
             _data_changed_by_m2m, sender=through, dispatch_uid=f"tracker-cache-m2m-{through._meta.label}"
         )
-
-
-# What became of the initiatives: a save of these moves the data version alone; any
-# other save (and any explicit bump) moves the catalogue version too. The stored
-# latest-status columns of an initiative are its updates' (written by an UPDATE with
-# no signal), so values kept under the catalogue version never read them.
-UPDATE_MODELS = ("statusupdate", "citation")

@@ -169,15 +169,12 @@ INITIATIVE_FACETS = (
 )
 
 
-def catalogue_filters_of(facets=INITIATIVE_FACETS):
-    """The filters that read only what initiatives are: those of the catalogue facets."""
-    return {param for facet in facets if facet.catalogue for param in facet.params}
-
-
 def reads_only_catalogue(names, facets=INITIATIVE_FACETS):
     """Whether filtering by ``names`` (the filters with a value) reads only what
-    initiatives are, never their updates, status or milestones (cache.CATALOGUE)."""
-    return set(names) - set(NOT_FILTERS) <= catalogue_filters_of(facets)
+    initiatives are, never their updates, status or milestones (cache.CATALOGUE): those
+    are the catalogue facets' own filters."""
+    catalogue_filters = {param for facet in facets if facet.catalogue for param in facet.params}
+    return set(names) - set(NOT_FILTERS) <= catalogue_filters
 
 
 def facet_values(filterset, initiatives, facets=INITIATIVE_FACETS, *, keep_catalogue=None):
@@ -241,7 +238,7 @@ class _FacetCounting:
         # A word most initiatives hold (search.match_set_condition): the kept values
         # without it, less those of the few initiatives that lack it.
         whole = self.keep_catalogue(facet, lambda: self.counted(facet, without=(SEARCH,)), without=(SEARCH,))
-        return less(facet, whole, self.counted(facet, without=(SEARCH,), among=missed) if missed else None)
+        return less(facet, whole, self.counted(facet, without=(SEARCH,), among=missed)) if missed else whole
 
     @cached_property
     def missed_by_search(self):
@@ -259,8 +256,6 @@ class _FacetCounting:
 def less(facet, whole, part):
     """A facet's ``whole`` values less the counts of ``part`` (of some of the same
     initiatives): a choice facet keeps its choices at 0, the others drop them."""
-    if part is None:
-        return whole
     taken = {item["value"]: item["count"] for item in part["values"]}
     values = [{**item, "count": item["count"] - taken.get(item["value"], 0)} for item in whole["values"]]
     return {**whole, "values": [item for item in values if item["count"] or facet.keeps_empty]}

@@ -254,9 +254,7 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
         # Six aggregates over every initiative: cached per data version and filter state.
         state = self.filters_applied
         facets = (
-            self.facets()
-            if state is None
-            else cached("facets", as_of=self.as_of, parts=state, compute=lambda: self.facets(state))
+            self.facets() if state is None else cached("facets", as_of=self.as_of, parts=state, compute=self.facets)
         )
         context["facets"] = facets
         context["active_filters"] = [value for facet in facets for value in facet["values"] if value["selected"]]
@@ -264,24 +262,30 @@ class InitiativeListView(AsOfMixin, FilteredListMixin, FilterView):
         context["current_ordering"] = self.request.GET.get("ordering", "")
         return context
 
+    @property
+    def catalogue_state(self):
+        """The filter state under which values are kept in the catalogue version: today's
+        (filters_applied); None on a past date or with an invalid filter."""
+        return self.filters_applied if self.as_of is None else None
+
     def count_in_catalogue(self):
         """Today's count under catalogue filters alone (or none)."""
-        state = self.filters_applied
-        return self.as_of is None and state is not None and reads_only_catalogue(name for name, _ in state)
+        state = self.catalogue_state
+        return state is not None and reads_only_catalogue(name for name, _ in state)
 
-    def facets(self, state=None):
+    def facets(self):
         """The facets; today's catalogue facets (facets.facet_values) each kept under the
-        catalogue version and filter ``state``, so that after a status update only the
+        catalogue version and the filter state, so that after a status update only the
         status and attention facets are counted again."""
         initiatives = Initiative.objects.with_current_status(as_of=self.as_of)
+        state = self.catalogue_state
 
         def keep_catalogue(facet, compute, without=()):
             name = f"facet-{'-'.join(facet.params)}"
             parts = tuple(item for item in state if item[0] not in without)
-            return cached(name, as_of=self.as_of, parts=parts, compute=compute, catalogue=True)
+            return cached(name, as_of=None, parts=parts, compute=compute, catalogue=True)
 
-        today = state is not None and self.as_of is None
-        return facet_values(self.filterset, initiatives, keep_catalogue=keep_catalogue if today else None)
+        return facet_values(self.filterset, initiatives, keep_catalogue=keep_catalogue if state is not None else None)
 
 
 # --- Initiative page ----------------------------------------------------------------
